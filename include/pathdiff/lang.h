@@ -1,0 +1,53 @@
+/* pathdiff/lang.h: reading .pd programs, numbers and points. */
+#ifndef PATHDIFF_LANG_H
+#define PATHDIFF_LANG_H
+
+#include <flint/fmpq.h>
+#include "pathdiff/common.h"
+#include "pathdiff/prog.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* How decimals in points and data are read (CLI.md, Points). */
+typedef enum {
+    PD_POINTS_EXACT = 0,  /* decimals are exact decimals                    */
+    PD_POINTS_FLOAT32,    /* round to binary32 (nearest even), use exactly  */
+    PD_POINTS_FLOAT64     /* round to binary64 (nearest even), use exactly  */
+} pd_points_t;
+
+/* Parse a whole program from text (NUL-terminated).  file names the source
+   in messages (may be NULL: "<input>").  P must be freshly initialised.
+   PD_EPARSE with file, line, col, the source line and a message on any
+   syntax or semantic error; PD_ELIMIT if the text exceeds the size limits
+   (docs/language.md). */
+pd_status_t pd_parse_string(pd_prog_t P, const char *text, const char *file,
+                            pd_error_t err) PD_WARN_UNUSED;
+/* Same from a file ("-" reads standard input); PD_EIO if unreadable. */
+pd_status_t pd_parse_file(pd_prog_t P, const char *path,
+                          pd_error_t err) PD_WARN_UNUSED;
+
+/* One number: integer, a/b, decimal, exponent form (1e-3, 2.5E+4), with an
+   optional sign; under FLOAT32/FLOAT64 also inf/nan are rejected and the
+   value is rounded to the format.  The whole string must be consumed.
+   PD_EPARSE with a message (no position) otherwise, PD_EDOM for a zero
+   denominator or a value out of the format's range. */
+pd_status_t pd_number_parse(fmpq_t q, const char *s, pd_points_t mode,
+                            pd_error_t err) PD_WARN_UNUSED;
+
+/* Round q to the nearest binary32 / binary64 value (ties to even, with
+   subnormals), exactly: the result is the dyadic rational the float is.
+   PD_EDOM if |q| overflows the format. */
+pd_status_t pd_fmpq_round_float(fmpq_t r, const fmpq_t q, pd_points_t mode,
+                                pd_error_t err) PD_WARN_UNUSED;
+
+/* A point for P: "1/2,0,-3" in input order or "x=1/2,y=0" by name (every
+   input exactly once).  x must have P->ninputs initialised entries. */
+pd_status_t pd_point_parse(fmpq *x, const pd_prog_t P, const char *spec,
+                           pd_points_t mode, pd_error_t err) PD_WARN_UNUSED;
+
+#ifdef __cplusplus
+}
+#endif
+#endif

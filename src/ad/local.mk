@@ -1,0 +1,1 @@
+# src/ad: (module added by its owner)

@@ -1,0 +1,1 @@
+# src/curve: (module added by its owner)

@@ -1,0 +1,1 @@
+# src/exact: (module added by its owner)

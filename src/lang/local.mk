@@ -1,0 +1,1 @@
+# src/lang: (module added by its owner)

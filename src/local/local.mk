@@ -1,0 +1,1 @@
+# src/local: (module added by its owner)

@@ -1,0 +1,1 @@
+# src/report: (module added by its owner)

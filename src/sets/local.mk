@@ -1,0 +1,1 @@
+# src/sets: (module added by its owner)

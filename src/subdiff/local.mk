@@ -1,0 +1,1 @@
+# src/subdiff: (module added by its owner)
