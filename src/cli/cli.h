@@ -23,3 +23,28 @@ int pd_cmd_curve(int argc, char **argv);
 int pd_cmd_demo(int argc, char **argv);
 
 #endif
+
+/* Shared helpers (common.c). */
+
+/* Print err to stderr the way every command does: "file:line:col: message",
+   then the source line and a caret under the column (when known), else
+   "pathdiff: message". */
+void pd_cli_print_error(const pd_error_t err);
+
+/* The exit status for a library status (CLI.md). */
+int pd_cli_exit_status(pd_status_t st);
+
+/* Parse the program at path into P (initialised by the caller); on error
+   prints it and returns PD_EXIT_USAGE, else PD_EXIT_OK. */
+int pd_cli_load(pd_prog_t P, const char *path);
+
+/* "exact" | "float32" | "float64" -> mode; 0 on success, else prints a usage
+   error and returns PD_EXIT_USAGE. */
+int pd_cli_points_mode(pd_points_t *mode, const char *s);
+
+/* Print a usage error "pathdiff CMD: message" plus "Try 'pathdiff CMD
+   --help'." and return PD_EXIT_USAGE. */
+int pd_cli_usage_error(const char *cmd, const char *fmt, ...) PD_PRINTF(2, 3);
+
+/* Write a finished JSON document and a newline to stdout. */
+void pd_cli_print_json(const char *doc);

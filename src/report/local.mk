@@ -1,1 +1,2 @@
-# src/report: (module added by its owner)
+# src/report: text for people, JSON for tools (computes nothing).
+libpathdiff_la_SOURCES += src/report/json.h src/report/json.c

@@ -1,0 +1,81 @@
+/* common.c: error printing, exit statuses and loading shared by the commands. */
+#include "cli.h"
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void pd_cli_print_error(const pd_error_t err)
+{
+    if (err->line > 0) {
+        fprintf(stderr, "%s:%ld:%ld: %s\n", err->file[0] ? err->file : "<input>",
+                (long) err->line, (long) err->col, err->msg);
+        if (err->text[0] != '\0') {
+            slong k;
+            fprintf(stderr, "  %s\n  ", err->text);
+            for (k = 1; k < err->col; k++)
+                fputc(err->text[k - 1] == '\t' ? '\t' : ' ', stderr);
+            fputs("^\n", stderr);
+        }
+    } else if (err->file[0] != '\0') {
+        fprintf(stderr, "%s: %s\n", err->file, err->msg);
+    } else {
+        fprintf(stderr, "pathdiff: %s\n", err->msg);
+    }
+}
+
+int pd_cli_exit_status(pd_status_t st)
+{
+    switch (st) {
+    case PD_OK: return PD_EXIT_OK;
+    case PD_EPARSE: case PD_EINVAL: case PD_EDOM: case PD_EIO:
+        return PD_EXIT_USAGE;
+    case PD_ELIMIT: return PD_EXIT_LIMIT;
+    case PD_EUNDECIDED: return PD_EXIT_UNDECIDED;
+    default: return PD_EXIT_INTERNAL;
+    }
+}
+
+int pd_cli_load(pd_prog_t P, const char *path)
+{
+    pd_error_t err;
+    pd_status_t st;
+    pd_error_init(err);
+    st = pd_parse_file(P, path, err);
+    if (st != PD_OK) {
+        pd_cli_print_error(err);
+        return pd_cli_exit_status(st);
+    }
+    return PD_EXIT_OK;
+}
+
+int pd_cli_points_mode(pd_points_t *mode, const char *s)
+{
+    if (strcmp(s, "exact") == 0)
+        *mode = PD_POINTS_EXACT;
+    else if (strcmp(s, "float32") == 0)
+        *mode = PD_POINTS_FLOAT32;
+    else if (strcmp(s, "float64") == 0)
+        *mode = PD_POINTS_FLOAT64;
+    else {
+        fprintf(stderr, "pathdiff: --points expects exact, float32 or float64, not '%s'\n", s);
+        return PD_EXIT_USAGE;
+    }
+    return PD_EXIT_OK;
+}
+
+int pd_cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "pathdiff %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'pathdiff %s --help'.\n", cmd);
+    return PD_EXIT_USAGE;
+}
+
+void pd_cli_print_json(const char *doc)
+{
+    fputs(doc, stdout);
+    fputc('\n', stdout);
+}
