@@ -1,0 +1,1 @@
+# src/io: reading AD data files (CSV, JSON lines)
