@@ -1,1 +1,2 @@
-# src/ad: (module added by its owner)
+# src/ad: framework conventions and numeric AD.
+pkginclude_HEADERS += include/pathdiff/ad.h
