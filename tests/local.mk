@@ -1,1 +1,3 @@
-# tests: shared test files
+# tests: shared test files and the golden case runner over cases/.
+TESTS += tests/run-cases.sh
+EXTRA_DIST += tests/run-cases.sh cases
