@@ -1,1 +1,2 @@
-# src/exact: (module added by its owner)
+# src/exact: exact evaluation, pieces and guards (MATH.md 2).
+pkginclude_HEADERS += include/pathdiff/exact.h
