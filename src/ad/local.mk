@@ -1,2 +1,3 @@
 # src/ad: framework conventions and numeric AD.
 pkginclude_HEADERS += include/pathdiff/ad.h
+libpathdiff_la_SOURCES += src/ad/conv.c
