@@ -163,8 +163,8 @@ pd_status_t pd_conv_set_preset(pd_conv_t C, pd_conv_preset_t preset,
            where(x < -1 ..)) so the bounds are inside; leaky_relu uses
            where(x >= 0, ...). */
         fmpq_one(C->abs0);
-        fmpq_one(C->clamp0);
-        fmpq_div_2exp(C->clamp0, C->clamp0, 1);
+        fmpz_one(fmpq_numref(C->clamp0));
+        fmpz_set_ui(fmpq_denref(C->clamp0), 2);
         fmpq_one(C->hardtanh0);
         fmpq_one(C->leaky0);
         C->leaky_slope = 0;
