@@ -182,13 +182,13 @@ done
 
 total=$((pass + fail))
 if [ "$update" = yes ]; then
-    echo "# cases: $pass updated"
+    echo "cases: $pass updated"
     exit 0
 fi
 if [ "$total" = 0 ]; then
-    echo "# cases: 0 passed, 0 failed (no case selected)"
+    echo "no case selected"; echo "cases: 0 passed, 0 failed"
     exit 0
 fi
 [ "$fail" != 0 ] && echo "failed:$failed_names"
-echo "# cases: $pass passed, $fail failed"
+echo "cases: $pass passed, $fail failed"
 [ "$fail" = 0 ]
