@@ -57,7 +57,8 @@ void pd_eval_clear(pd_eval_t ev);
 
 /* Evaluate P (the program ev was initialised with) exactly at x
    (P->ninputs rationals).  PD_EINVAL if P has no output or changed size
-   since pd_eval_init.  Never PD_EDOM (divisions are by non-zero
+   since pd_eval_init; PD_ELIMIT if an exact power would be too large
+   (over 5e7 bits).  Never PD_EDOM (divisions are by non-zero
    constants). */
 pd_status_t pd_eval_fmpq(pd_eval_t ev, const pd_prog_t P, const fmpq *x,
                          pd_error_t err) PD_WARN_UNUSED;
@@ -110,7 +111,7 @@ slong pd_eval_choice_count(const pd_eval_t ev, slong i);
    The value of the piece P_s at x and its exact gradient (reverse mode in
    fmpq): every nonsmooth node takes its branch from pattern (which need not
    be active at x).  grad has P->ninputs entries.  PD_EINVAL if P has no
-   output or pattern is not valid. */
+   output or pattern is not valid; PD_ELIMIT as for pd_eval_fmpq. */
 pd_status_t pd_piece_grad_fmpq(fmpq *grad, fmpq_t val, const pd_prog_t P,
                                const slong *pattern, const fmpq *x,
                                pd_error_t err) PD_WARN_UNUSED;

@@ -92,7 +92,7 @@ static int node_choose(slong *choice, const pd_node_struct *nd,
         int clo = fmpq_cmp(u, nd->c), chi = fmpq_cmp(u, nd->c2);
         if (clo <= 0)
             choice[0] = 0;
-        else if (chi < 0)
+        else if (chi <= 0)
             choice[0] = 1;
         else
             choice[0] = 2;
