@@ -214,7 +214,7 @@ typedef struct {
 typedef pd_tape_struct pd_tape_t[1];
 
 /* Compile P (with an output) under convention C.  PD_EINVAL if P has no
-   output or more than 2^30 nodes. */
+   output or more than 2^30 nodes; on failure nothing is left to clear. */
 pd_status_t pd_tape_init(pd_tape_t T, const pd_prog_t P, const pd_conv_t C,
                          pd_error_t err) PD_WARN_UNUSED;
 void pd_tape_clear(pd_tape_t T);

@@ -132,7 +132,6 @@ cleanup:
     T->kalloc = kalloc;
     pd_tape_clear(T);
     memset(T, 0, sizeof(pd_tape_struct));
-    pd_conv_init(T->conv);
     return status;
 }
 
