@@ -270,6 +270,132 @@ pd_status_t pd_curve_check(pd_curve_result_t R, const pd_prog_t P,
                            const pd_limits_t lim,
                            pd_error_t err) PD_WARN_UNUSED;
 
+/* ------------------------------------------------------------------------
+   Numeric AD along the curve (MATH.md 10)
+
+   At N parameters t_k = a + (b - a) k / (N - 1), k = 0..N-1 (the midpoint
+   when N = 1), pathdiff's own AD runs in the chosen arithmetic at
+   gamma(t_k) rounded to it, and is compared with the exact AD of the same
+   convention at the exact point gamma(t_k). */
+typedef enum {
+    PD_CURVE_SAMPLE_EQUAL = 0,     /* the two gradients are equal exactly   */
+    PD_CURVE_SAMPLE_ROUNDING,      /* same tied sets: rounding alone        */
+    PD_CURVE_SAMPLE_TIE_CREATED,   /* the arithmetic saw ties the exact
+                                      evaluation does not have              */
+    PD_CURVE_SAMPLE_TIE_DESTROYED, /* it missed exact ties                */
+    PD_CURVE_SAMPLE_TIES_CHANGED,  /* both                                */
+    PD_CURVE_SAMPLE_NONFINITE      /* inf or nan in the numeric result      */
+} pd_curve_sample_cause_t;
+
+/* "equal", "rounding", "tie_created", "tie_destroyed", "ties_changed",
+   "nonfinite". */
+const char *pd_curve_sample_cause_name(pd_curve_sample_cause_t c);
+
+/* One sample.  Invariant after pd_curve_samples: t the parameter;
+   point[0..n) gamma(t) rounded to the arithmetic (exactly the point the
+   numeric AD used); exact[0..n) the convention's exact gradient at
+   gamma(t); ad[0..n) the numeric gradient read exactly, ad_str its text in
+   the arithmetic (shortest round-trip form; flint_free'd by clear);
+   tied_exact / tied_ad the tied nodes (increasing) of each; err =
+   max_k |ad_k - exact_k|; differs is 1 when the gradients differ (err > 0
+   or a non-finite result); cause is EQUAL when they agree and the tied
+   sets are the same, else what differs (a tie change is reported even
+   when the gradients happen to agree). */
+typedef struct {
+    fmpq_t t;
+    fmpq *point, *exact, *ad;
+    char **ad_str;
+    slong *tied_exact, *tied_ad;
+    slong ntied_exact, ntied_ad;
+    fmpq_t err;
+    int differs;
+    pd_curve_sample_cause_t cause;
+} pd_curve_sample_struct;
+
+/* Invariant: samples[0..nsamples) in increasing t; ndiffer counts the
+   samples whose gradients differ, nties those whose tied sets differ. */
+typedef struct {
+    slong n, nsamples;
+    pd_arith_t arith;
+    pd_curve_sample_struct *samples;
+    slong ndiffer, nties;
+} pd_curve_samples_struct;
+typedef pd_curve_samples_struct pd_curve_samples_t[1];
+
+void pd_curve_samples_init(pd_curve_samples_t S);
+void pd_curve_samples_clear(pd_curve_samples_t S);
+
+/* Run the comparison at N >= 1 samples (at most 1000000).  PD_EINVAL on a
+   bad N or size mismatch; PD_EDOM if gamma(t_k) overflows the format;
+   statuses of the AD otherwise. */
+pd_status_t pd_curve_samples(pd_curve_samples_t S, const pd_prog_t P,
+                             const pd_curve_t g, const pd_conv_t C,
+                             const pd_arith_t A, slong N,
+                             pd_error_t err) PD_WARN_UNUSED;
+
+/* ------------------------------------------------------------------------
+   External oracles along the curve
+
+   A CSV file with a header naming its columns: `t` (the parameter) and
+   `d_NAME` for every input NAME of the program (any order); columns named
+   after an input (the point, as logged by the tool) are read and ignored.
+   One row per sample; values are integers, p/q rationals or decimals
+   (exponent forms too), read exactly.  Blank lines and lines starting with
+   '#' are skipped. */
+
+/* One row.  Invariant after pd_curve_oracle_check: line is its 1-based
+   line in the file; grad[0..n) the oracle's gradient; interval the
+   interval holding t in its interior, or -1 (then at_break is 1 when t is
+   a breakpoint or an end of [a, b], 0 when outside [a, b]); for a judged
+   row (interval >= 0): lhs = (f o gamma)'(t), rhs = <grad, gamma'(t)>,
+   violates = 1 when |lhs - rhs| > tol * max(1, |lhs|,
+   sum_k |grad_k gamma_k'(t)|). */
+typedef struct {
+    slong line;
+    fmpq_t t;
+    fmpq *grad;
+    slong interval;
+    int at_break;
+    fmpq_t lhs, rhs;
+    int violates;
+} pd_curve_oracle_row_struct;
+
+/* Invariant: rows[0..nrows) in file order; njudged rows lie inside an
+   interval, nviolations of them violate the chain rule; tol the relative
+   tolerance used. */
+typedef struct {
+    slong n, nrows, alloc;
+    pd_curve_oracle_row_struct *rows;
+    slong njudged, nviolations;
+    fmpq_t tol;
+} pd_curve_oracle_struct;
+typedef pd_curve_oracle_struct pd_curve_oracle_t[1];
+
+void pd_curve_oracle_init(pd_curve_oracle_t O);
+void pd_curve_oracle_clear(pd_curve_oracle_t O);
+
+/* Read the rows of text (NUL-terminated; file names it in messages) for
+   P's inputs.  PD_EPARSE with file, line, column and the line on a bad
+   header (missing t or d_NAME column, unknown or repeated column) or a bad
+   value or row length; PD_ELIMIT past 10000000 rows. */
+pd_status_t pd_curve_oracle_read_string(pd_curve_oracle_t O, const pd_prog_t P,
+                                        const char *text, const char *file,
+                                        pd_error_t err) PD_WARN_UNUSED;
+
+/* Same from a file ("-": standard input); PD_EIO if unreadable. */
+pd_status_t pd_curve_oracle_read(pd_curve_oracle_t O, const pd_prog_t P,
+                                 const char *path,
+                                 pd_error_t err) PD_WARN_UNUSED;
+
+/* Judge every row against the exact (f o gamma)' of R (from
+   pd_curve_check on the same program and curve g) with relative
+   tolerance tol >= 0 (0: exact equality).  PD_EINVAL on a size mismatch
+   or a negative tol. */
+pd_status_t pd_curve_oracle_check(pd_curve_oracle_t O,
+                                  const pd_curve_result_t R, const pd_curve_t g,
+                                  const fmpq_t tol,
+                                  pd_error_t err) PD_WARN_UNUSED;
+
 #ifdef __cplusplus
 }
 #endif

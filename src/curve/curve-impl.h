@@ -65,6 +65,14 @@ void _pd_backprop_poly(fmpq_poly_struct *v, const pd_prog_t P,
                        const fmpq_poly_struct *val, const slong *pattern,
                        const fmpq *w, const slong *woff);
 
+/* One signed rational "[-+]num[/num]" at s, num a decimal (digits, an
+   optional fraction and exponent), spaces around it skipped: returns the
+   number of characters read, or -1 with *code (PD_EPARSE, PD_EDOM for a
+   zero denominator, PD_ELIMIT for a huge exponent) and *bad_at the offset
+   of the problem. */
+slong _pd_curve_read_rational(fmpq_t q, const char *s, slong *bad_at,
+                              int *code);
+
 /* <v, gamma'> for v, gamma' with n entries. */
 void _pd_poly_dot(fmpq_poly_t r, const fmpq_poly_struct *v,
                   const fmpq_poly_struct *dg, slong n);

@@ -460,8 +460,7 @@ cleanup:
     return status;
 }
 
-/* One signed rational number "[-+]num[/num]" at s; returns its length. */
-static slong read_rational(fmpq_t q, const char *s, slong *bad_at, int *code)
+slong _pd_curve_read_rational(fmpq_t q, const char *s, slong *bad_at, int *code)
 {
     slong k = 0, n, bad;
     int neg = 0;
@@ -516,7 +515,7 @@ pd_status_t pd_curve_parse_range(pd_curve_t g, const char *spec, pd_error_t err)
 
     fmpq_init(a);
     fmpq_init(b);
-    k = read_rational(a, spec, &bad, &code);
+    k = _pd_curve_read_rational(a, spec, &bad, &code);
     if (k < 0) {
         what = "expected a rational number before '..'";
         goto fail;
@@ -528,7 +527,7 @@ pd_status_t pd_curve_parse_range(pd_curve_t g, const char *spec, pd_error_t err)
         goto fail;
     }
     k += 2;
-    m = read_rational(b, spec + k, &bad, &code);
+    m = _pd_curve_read_rational(b, spec + k, &bad, &code);
     if (m < 0) {
         bad += k;
         what = "expected a rational number after '..'";
