@@ -5,3 +5,6 @@ libpathdiff_la_SOURCES += src/ad/ad-impl.h src/ad/conv.c src/ad/arith.c \
   src/ad/grad_mpfr.c src/ad/grad_fmpq.c src/ad/run.c
 # pow, powf, frexp, ...
 libpathdiff_la_LIBADD += -lm
+# The PyTorch comparison (skipped, exit 77, where torch is missing).
+TESTS += tests/interop/torch-interop.sh
+EXTRA_DIST += tests/interop/torch-interop.sh tests/interop/torch_interop.py
