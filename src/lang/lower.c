@@ -510,6 +510,7 @@ pd_status_t _pd_fold_binary(pd_val_t *out, pd_parser_t *ps, pd_op_t op,
     v.kind = PD_VAL_CONST;
     v.cq = _pd_pool_add(ps, r);   /* may move the pool: x, y dead now */
     v.lit = 0;
+    v.bare = 0;
     v.neg = 0;
     fmpq_clear(r);
     *out = v;
@@ -530,6 +531,7 @@ pd_status_t _pd_fold_pow(pd_val_t *out, pd_parser_t *ps, const pd_val_t *a,
     v.kind = PD_VAL_CONST;
     v.cq = _pd_pool_add(ps, r);
     v.lit = 0;
+    v.bare = 0;
     v.neg = 0;
     fmpq_clear(r);
     *out = v;

@@ -29,13 +29,15 @@ typedef enum {
 
 /* A value.  Plain data (no clear needed): constants live in the parser's
    pool, vector entries in a store.  lit: the constant is one number token
-   (possibly in parentheses, possibly negated); neg: a unary minus was
-   applied.  line/col: where the expression starts, for messages. */
+   (possibly in parentheses, possibly negated); bare: the same without
+   parentheses (only bare literals fold as in 3/4 or -3/4); neg: a unary
+   minus was applied.  line/col: where the expression starts, for
+   messages. */
 typedef struct {
     pd_val_kind_t kind;
     slong node;
     slong cq;
-    int lit, neg;
+    int lit, bare, neg;
     pd_vstore_t *vs;
     slong rows, cols;
     slong line, col;

@@ -256,6 +256,7 @@ static pd_status_t parse_number(pd_val_t *out, pd_parser_t *ps)
     out->kind = PD_VAL_CONST;
     out->cq = _pd_pool_add(ps, q);
     out->lit = 1;
+    out->bare = 1;
     out->line = t->line;
     out->col = t->col;
     fmpq_clear(q);
@@ -518,6 +519,7 @@ static pd_status_t parse_primary(pd_val_t *out, pd_parser_t *ps)
         if ((status = advance(ps)) != PD_OK
             || (status = parse_expr(out, ps)) != PD_OK)
             return status;
+        out->bare = 0;      /* (-1)/4 divides the constant -1 by 4 */
         return expect_close(ps, PD_TOK_RPAREN, &t);
     case PD_TOK_LBRACK:
         return parse_brackets(out, ps);
@@ -691,8 +693,8 @@ static pd_status_t parse_unary(pd_val_t *out, pd_parser_t *ps)
         if ((status = advance(ps)) != PD_OK
             || (status = parse_unary(out, ps)) != PD_OK)
             return status;
-        if (out->kind == PD_VAL_CONST) {
-            /* a negative constant, no node */
+        if (out->kind == PD_VAL_CONST && (out->bare || ps->cmode)) {
+            /* -3 is a negative constant, no node; -(3) is NEG of 3 */
             fmpq_t q;
             fmpq_init(q);
             fmpq_neg(q, ps->pool + out->cq);
@@ -741,8 +743,8 @@ static pd_status_t parse_term(pd_val_t *out, pd_parser_t *ps)
             ps->cmode_what = save_what;
             if (status != PD_OK)
                 return status;
-            if (ps->cmode || (out->kind == PD_VAL_CONST && out->lit && rhs.lit
-                              && !rhs.neg)) {
+            if (ps->cmode || (out->kind == PD_VAL_CONST && out->bare
+                              && rhs.bare && !rhs.neg)) {
                 /* 3/4 is one exact constant; in a constant expression
                    everything folds. */
                 if ((status = _pd_fold_binary(out, ps, PD_OP_DIV, out, &rhs,
