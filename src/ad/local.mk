@@ -8,3 +8,8 @@ libpathdiff_la_LIBADD += -lm
 # The PyTorch comparison (skipped, exit 77, where torch is missing).
 TESTS += tests/interop/torch-interop.sh
 EXTRA_DIST += tests/interop/torch-interop.sh tests/interop/torch_interop.py
+check_PROGRAMS += tests/check_ad
+TESTS += tests/check_ad
+tests_check_ad_SOURCES = tests/check_ad.c tests/testlib.h tests/testlib.c
+tests_check_ad_CFLAGS = $(TEST_CFLAGS)
+tests_check_ad_LDADD = $(TEST_LIBS)
