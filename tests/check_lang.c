@@ -861,17 +861,37 @@ START_TEST(parse_error_limits)
     s[m + PD_LANG_MAX_LITERAL + 1] = '\0';
     pd_prog_init(P);
     ck_assert_int_eq(pd_parse_string(P, s, NULL, err), PD_EPARSE);
-    ck_assert(strstr(err->msg, "number longer than 4096") != NULL);
+    ck_assert(strstr(err->msg, "number longer than 100000") != NULL);
     pd_prog_clear(P);
     /* exactly at the limits is fine */
     memset(s + m, '1', PD_LANG_MAX_LITERAL);
     s[m + PD_LANG_MAX_LITERAL] = '\0';
     parse_ok(P, s);
     pd_prog_clear(P);
+    /* a value of more than 100000 digits is refused, so that every
+       constant prints as a literal that reads back */
+    memset(s + m, '1', PD_LANG_MAX_LITERAL - 5);
+    sprintf(s + m + PD_LANG_MAX_LITERAL - 5, "e6");
+    pd_prog_init(P);
+    ck_assert_int_eq(pd_parse_string(P, s, NULL, err), PD_EPARSE);
+    ck_assert(strstr(err->msg, "more than 100000 digits") != NULL);
+    pd_prog_clear(P);
+    sprintf(s + m + PD_LANG_MAX_LITERAL - 5, "e5");
+    parse_ok(P, s);
+    check_round_trip(P, "a long literal");
+    pd_prog_clear(P);
     pd_prog_init(P);
     ck_assert_int_eq(pd_parse_string(P, "input x[1048577]\noutput 1", NULL, err), PD_ELIMIT);
     ck_assert_int_eq(err->line, 1);
     ck_assert_int_eq(err->col, 7);
+    ck_assert(strstr(err->msg, "more than 65536 inputs") != NULL);
+    pd_prog_clear(P);
+    pd_prog_init(P);
+    ck_assert_int_eq(pd_parse_string(P, "input a, b\ninput x[65535]\noutput 1", NULL, err),
+                     PD_ELIMIT);
+    ck_assert_int_eq(err->line, 2);
+    ck_assert_int_eq(err->col, 7);
+    ck_assert_int_eq(P->ninputs, 2);
     pd_prog_clear(P);
     /* a folded constant too large */
     pd_prog_init(P);
@@ -1044,6 +1064,20 @@ START_TEST(round_float_ties)
     fmpq_zero(q);
     ck_assert_int_eq(pd_fmpq_round_float(r, q, PD_POINTS_FLOAT64, err), PD_OK);
     ck_assert(fmpq_is_zero(r));
+    /* a long mantissa with an exponent beyond +-10000: exact reading
+       refuses it, float reading rounds the value 10^10000 * 10^-10001 */
+    {
+        char *t = flint_malloc(10100);
+        t[0] = '1';
+        memset(t + 1, '0', 10000);
+        strcpy(t + 10001, "e-10001");
+        ck_assert_int_eq(pd_number_parse(r, t, PD_POINTS_EXACT, err), PD_EPARSE);
+        ck_assert(strstr(err->msg, "exponent must lie within +-10000") != NULL);
+        ck_assert_int_eq(pd_number_parse(r, t, PD_POINTS_FLOAT32, err), PD_OK);
+        pd_test_fmpq_set_str(e, "13421773/134217728");
+        pd_assert_fmpq_eq(r, e);
+        flint_free(t);
+    }
     /* aliasing */
     pd_test_fmpq_set_str(q, "1/10");
     ck_assert_int_eq(pd_fmpq_round_float(q, q, PD_POINTS_FLOAT32, err), PD_OK);

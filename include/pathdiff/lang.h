@@ -16,11 +16,18 @@ extern "C" {
 #define PD_LANG_MAX_SOURCE (16L * 1024 * 1024) /* bytes of program text      */
 #define PD_LANG_MAX_DEPTH 200          /* nested brackets, signs, powers     */
 #define PD_LANG_MAX_POW 1000           /* largest exponent of ^              */
-#define PD_LANG_MAX_LITERAL 4096       /* characters in one number           */
+#define PD_LANG_MAX_LITERAL 100000     /* characters in one number           */
 #define PD_LANG_MAX_EXP10 10000        /* |e| in an exponent form 1e-3       */
 #define PD_LANG_MAX_NAME 255           /* characters in one name             */
 #define PD_LANG_MAX_VECTOR (1L << 20)  /* entries of one vector or matrix    */
+/* The two resource limits may be lowered at build time (the fuzz build
+   does), never raised beyond these values. */
+#ifndef PD_LANG_MAX_NODES
 #define PD_LANG_MAX_NODES (1L << 22)   /* nodes of one program               */
+#endif
+#ifndef PD_LANG_MAX_INPUTS
+#define PD_LANG_MAX_INPUTS (1L << 16)  /* inputs of one program              */
+#endif
 #define PD_LANG_MAX_CONST_BITS (1L << 17) /* bits of a folded constant       */
 
 /* How decimals in points and data are read (CLI.md, Points). */

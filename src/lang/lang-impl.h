@@ -70,11 +70,13 @@ pd_status_t _pd_lang_error(pd_error_t err, pd_status_t code, const char *src,
 
 /* Exact value of the unsigned decimal s[0, len): digits, an optional
    fraction, an optional exponent e[+-]digits.  When loose, "5." and ".5"
-   are accepted too.  Returns 0 on success; otherwise 1 with *why set to a
-   static message.  |exponent| above PD_LANG_MAX_EXP10 is reported through
-   *huge = +1 (the value overflows any float format) or -1 (it underflows
-   every float format to 0); then q is left 0 and the return value is 2. */
+   are accepted too.  Returns 0 on success, 1 on bad syntax (*why set to a
+   static message), 2 when out of range, with q = 0 and *huge = +1 (too
+   large) or -1 (too small): without float_range, out of range means a
+   written exponent beyond +-PD_LANG_MAX_EXP10; with float_range, a value
+   of at least 10^400 (overflows binary32 and binary64) or below 10^-400
+   (rounds to 0 in both), whatever the exponent. */
 int _pd_decimal_scan(fmpq_t q, const char *s, size_t len, int loose,
-                     int *huge, const char **why);
+                     int float_range, int *huge, const char **why);
 
 #endif

@@ -22,10 +22,10 @@ static void fmpz_set_digits(fmpz_t z, const char *s, size_t n)
 }
 
 int _pd_decimal_scan(fmpq_t q, const char *s, size_t len, int loose,
-                     int *huge, const char **why)
+                     int float_range, int *huge, const char **why)
 {
-    size_t p = 0, i0, n0, f0, nf = 0;
-    slong e = 0;
+    size_t p = 0, i0, n0, f0, nf = 0, lead;
+    slong e = 0, k, mag;
     int esign = 1, eover = 0;
     fmpz_t m, t;
 
@@ -68,9 +68,7 @@ int _pd_decimal_scan(fmpq_t q, const char *s, size_t len, int loose,
         }
         e0 = p;
         while (p < len && is_digit((unsigned char) s[p])) {
-            if (e > PD_LANG_MAX_EXP10)
-                eover = 1;
-            else
+            if (e <= PD_LANG_MAX_EXP10)      /* saturate: no overflow */
                 e = 10 * e + (s[p] - '0');
             p++;
         }
@@ -78,57 +76,64 @@ int _pd_decimal_scan(fmpq_t q, const char *s, size_t len, int loose,
             *why = "expected digits in the exponent";
             return 1;
         }
-        if (e > PD_LANG_MAX_EXP10)
-            eover = 1;
+        eover = e > PD_LANG_MAX_EXP10;
     }
     if (p != len) {
         *why = "unexpected character";
         return 1;
     }
 
+    /* value = M 10^k, M the digits without the point; M < 10^(significant
+       digits), so the value lies in [10^(mag-1), 10^mag). */
+    lead = 0;
+    while (lead < n0 + nf) {
+        char c = lead < n0 ? s[i0 + lead] : s[f0 + lead - n0];
+        if (c != '0')
+            break;
+        lead++;
+    }
+    if (lead == n0 + nf) {
+        fmpq_zero(q);
+        return 0;
+    }
+    k = esign * FLINT_MIN(e, PD_LANG_MAX_EXP10 + 1) - (slong) nf;
+    mag = k + (slong) (n0 + nf - lead);
+    if (float_range ? (mag > 400 || mag < -400) : eover) {
+        /* float formats: 10^400 overflows both, 10^-400 rounds to 0 in
+           both; exact reading: the written exponent is over the limit */
+        fmpq_zero(q);
+        *huge = (mag > 0) ? 1 : -1;
+        *why = "the exponent must lie within +-10000";
+        return 2;
+    }
+    if (!float_range && ((k > 0 && mag > PD_LANG_MAX_LITERAL)
+                         || (k < 0 && -k + 1 > PD_LANG_MAX_LITERAL))) {
+        /* keep every exact value printable as a literal */
+        fmpq_zero(q);
+        *huge = (k > 0) ? 1 : -1;
+        *why = "the exact value needs more than 100000 digits";
+        return 2;
+    }
+
     fmpz_init(m);
     fmpz_init(t);
-    /* mantissa = integer digits followed by fraction digits */
     if (n0 > 0)
         fmpz_set_digits(m, s + i0, n0);
     if (nf > 0) {
         fmpz_set_digits(t, s + f0, nf);
-        {
-            fmpz_t p10;
-            fmpz_init(p10);
-            fmpz_ui_pow_ui(p10, 10, nf);
-            fmpz_mul(m, m, p10);
-            fmpz_add(m, m, t);
-            fmpz_clear(p10);
-        }
+        fmpz_ui_pow_ui(fmpq_denref(q), 10, nf);
+        fmpz_mul(m, m, fmpq_denref(q));
+        fmpz_add(m, m, t);
     }
-    if (eover) {
-        if (fmpz_is_zero(m)) {
-            fmpq_zero(q);
-            fmpz_clear(m);
-            fmpz_clear(t);
-            return 0;
-        }
-        fmpq_zero(q);
-        *huge = esign;
-        *why = "exponent out of range";
-        fmpz_clear(m);
-        fmpz_clear(t);
-        return 2;
-    }
-    {
-        slong k = esign * e - (slong) nf;
-        fmpz_one(t);
-        if (k >= 0) {
-            fmpz_ui_pow_ui(t, 10, (ulong) k);
-            fmpz_mul(fmpq_numref(q), m, t);
-            fmpz_one(fmpq_denref(q));
-        } else {
-            fmpz_ui_pow_ui(t, 10, (ulong) (-k));
-            fmpz_set(fmpq_numref(q), m);
-            fmpz_set(fmpq_denref(q), t);
-            fmpq_canonicalise(q);
-        }
+    if (k >= 0) {
+        fmpz_ui_pow_ui(t, 10, (ulong) k);
+        fmpz_mul(fmpq_numref(q), m, t);
+        fmpz_one(fmpq_denref(q));
+    } else {
+        fmpz_ui_pow_ui(t, 10, (ulong) (-k));
+        fmpz_set(fmpq_numref(q), m);
+        fmpz_set(fmpq_denref(q), t);
+        fmpq_canonicalise(q);
     }
     fmpz_clear(m);
     fmpz_clear(t);
@@ -321,20 +326,17 @@ pd_status_t pd_number_parse(fmpq_t q, const char *s, pd_points_t mode,
         }
         fmpq_canonicalise(v);
     } else {
-        rc = _pd_decimal_scan(v, s + p, b - p, 1, &huge, &why);
+        rc = _pd_decimal_scan(v, s + p, b - p, 1, mode != PD_POINTS_EXACT,
+                              &huge, &why);
         if (rc == 1) {
             status = pd_error_set(err, PD_EPARSE, "bad number '%.*s': %s",
                                   (int) FLINT_MIN(b - a, 80), s + a, why);
             goto cleanup;
         }
         if (rc == 2) {
-            /* |exponent| > PD_LANG_MAX_EXP10 with a non-zero mantissa of at
-               most PD_LANG_MAX_LITERAL digits: far outside both formats. */
             if (mode == PD_POINTS_EXACT) {
-                status = pd_error_set(err, PD_EPARSE,
-                                      "bad number '%.*s': exponent beyond +-%ld",
-                                      (int) FLINT_MIN(b - a, 80), s + a,
-                                      (long) PD_LANG_MAX_EXP10);
+                status = pd_error_set(err, PD_EPARSE, "bad number '%.*s': %s",
+                                      (int) FLINT_MIN(b - a, 80), s + a, why);
                 goto cleanup;
             }
             if (huge > 0) {
@@ -343,7 +345,7 @@ pd_status_t pd_number_parse(fmpq_t q, const char *s, pd_points_t mode,
                                       mode == PD_POINTS_FLOAT32 ? "float32" : "float64");
                 goto cleanup;
             }
-            fmpq_zero(v);       /* underflows to (signed) zero */
+            fmpq_zero(v);       /* below 10^-400: rounds to (signed) zero */
         }
     }
     if (neg)

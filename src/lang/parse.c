@@ -240,14 +240,9 @@ static pd_status_t parse_number(pd_val_t *out, pd_parser_t *ps)
     int huge, rc;
     const char *why;
     fmpq_init(q);
-    rc = _pd_decimal_scan(q, ps->L.src + t->start, t->len, 0, &huge, &why);
+    rc = _pd_decimal_scan(q, ps->L.src + t->start, t->len, 0, 0, &huge, &why);
     if (rc != 0) {
         fmpq_clear(q);
-        if (rc == 2)
-            return _pd_parser_error(ps, PD_EPARSE, t->line, t->col,
-                                    "bad number '%.*s': the exponent must lie within +-%ld",
-                                    (int) FLINT_MIN(t->len, 40), ps->L.src + t->start,
-                                    (long) PD_LANG_MAX_EXP10);
         return _pd_parser_error(ps, PD_EPARSE, t->line, t->col,
                                 "bad number '%.*s': %s", (int) FLINT_MIN(t->len, 40),
                                 ps->L.src + t->start, why);
@@ -854,6 +849,9 @@ static pd_status_t declare_scalar(pd_parser_t *ps, const pd_token_t *t)
     slong i;
     if ((status = check_new_name(ps, t, "an input name")) != PD_OK)
         return status;
+    if (ps->P->ninputs >= PD_LANG_MAX_INPUTS)
+        return _pd_parser_error(ps, PD_ELIMIT, t->line, t->col,
+                                "more than %ld inputs", (long) PD_LANG_MAX_INPUTS);
     memcpy(name, ps->L.src + t->start, t->len);
     name[t->len] = '\0';
     pd_error_init(e);
@@ -879,10 +877,9 @@ static pd_status_t declare_vector(pd_parser_t *ps, const pd_token_t *t,
     slong k;
     if ((status = check_new_name(ps, t, "an input name")) != PD_OK)
         return status;
-    if (n > PD_LANG_MAX_VECTOR)
+    if (n > PD_LANG_MAX_INPUTS - ps->P->ninputs)
         return _pd_parser_error(ps, PD_ELIMIT, t->line, t->col,
-                                "vector input longer than %ld entries",
-                                (long) PD_LANG_MAX_VECTOR);
+                                "more than %ld inputs", (long) PD_LANG_MAX_INPUTS);
     memset(&v, 0, sizeof(v));
     v.kind = PD_VAL_VECTOR;
     v.rows = n;
