@@ -1133,6 +1133,140 @@ START_TEST(run_errors_and_limits)
 }
 END_TEST
 
+
+START_TEST(enclosure_contains_float_and_exact)
+{
+    /* MATH.md 10: at points of the format (dyadic, few bits, so kinks are
+       hit often), the enclosure contains the float/double gradient and
+       the convention's exact gradient, for random programs and every
+       convention; where no node is flagged, it is tight (a few ulps). */
+    flint_rand_t st;
+    slong iter, n, k, flagged = 0;
+    const char *convs[] = { "pytorch", "jax", "tensorflow", "max=both,relu0=1/3",
+                            "max=last,sort=reverse,clamp=1/2" };
+    pd_test_randinit(st, 14);
+    for (iter = 0; iter < 300 * pd_test_mult; iter++) {
+        pd_prog_t P;
+        pd_conv_t C;
+        pd_tape_t T;
+        pd_error_t err;
+        pd_arith_t A;
+        pd_ad_result_t Rf, Rq;
+        mpfr_ptr lo, hi;
+        fmpq *x;
+        int isf = (int) (iter & 1);
+        n = 1 + (slong) n_randint(st, 3);
+        pd_prog_init(P);
+        pd_error_init(err);
+        pd_conv_init(C);
+        random_prog(P, st, n, 2 + (slong) n_randint(st, 12), 0);
+        x = _fmpq_vec_init(n);
+        random_point(x, st, n, 0, 1);
+        if (n > 1 && n_randint(st, 2))
+            fmpq_set(x + 1, x + 0);
+        ck_assert_int_eq(pd_conv_parse(C, convs[iter % 5], err), PD_OK);
+        ck_assert_int_eq(pd_tape_init(T, P, C, err), PD_OK);
+        pd_ad_result_init(Rf, n);
+        pd_ad_result_init(Rq, n);
+        lo = flint_malloc(n * sizeof(__mpfr_struct));
+        hi = flint_malloc(n * sizeof(__mpfr_struct));
+        for (k = 0; k < n; k++) {
+            mpfr_init2(lo + k, 53);
+            mpfr_init2(hi + k, 53);
+        }
+        pd_arith_set(A, PD_ARITH_EXACT, 0);
+        ck_assert_int_eq(pd_ad_run(Rq, T, A, x, NULL, err), PD_OK);
+        pd_arith_set(A, isf ? PD_ARITH_FLOAT : PD_ARITH_DOUBLE, 0);
+        ck_assert_int_eq(pd_ad_run(Rf, T, A, x, NULL, err), PD_OK);
+        ck_assert_int_eq(pd_ad_grad_enclose(lo, hi, T, A->kind, Rf->point, err), PD_OK);
+        flagged += (T->ntied > 0);
+        /* every exactly tied node is flagged */
+        ck_assert(T->ntied >= Rq->ntied);
+        for (k = 0; k < n; k++) {
+            mpq_t m;
+            mpq_init(m);
+            fmpq_get_mpq(m, Rq->grad + k);
+            if (!(mpfr_cmp_q(lo + k, m) <= 0 && mpfr_cmp_q(hi + k, m) >= 0)) {
+                char *s = pd_prog_get_str(P);
+                ck_abort_msg("exact gradient %ld outside the enclosure (%s):\n%s",
+                             (long) k, convs[iter % 5], s);
+            }
+            if (Rf->finite) {
+                fmpq_get_mpq(m, Rf->grad + k);
+                if (!(mpfr_cmp_q(lo + k, m) <= 0 && mpfr_cmp_q(hi + k, m) >= 0)) {
+                    char *s = pd_prog_get_str(P);
+                    ck_abort_msg("%s gradient %ld outside the enclosure (%s):\n%s",
+                                 isf ? "float" : "double", (long) k, convs[iter % 5], s);
+                }
+            }
+            mpq_clear(m);
+            mpfr_clear(lo + k);
+            mpfr_clear(hi + k);
+        }
+        flint_free(lo);
+        flint_free(hi);
+        pd_ad_result_clear(Rf);
+        pd_ad_result_clear(Rq);
+        pd_tape_clear(T);
+        _fmpq_vec_clear(x, n);
+        pd_conv_clear(C);
+        pd_prog_clear(P);
+    }
+    ck_assert(flagged > 30);
+    flint_randclear(st);
+}
+END_TEST
+
+START_TEST(enclosure_excludes_wrong)
+{
+    /* max(x, y, z) at (1, 1, 1) in float: the enclosure of each entry is
+       tight around 1/3 rounded; 1/2 is outside (invalid), float(1/3) in. */
+    pd_prog_t P;
+    pd_conv_t C;
+    pd_tape_t T;
+    pd_error_t err;
+    slong args[3];
+    fmpq x[3];
+    mpfr_ptr lo, hi;
+    slong k;
+    pd_prog_init(P);
+    pd_conv_init(C);
+    pd_error_init(err);
+    args[0] = in(P, "a");
+    args[1] = in(P, "b");
+    args[2] = in(P, "c");
+    pd_prog_set_output(P, noden(P, PD_OP_MAX, 3, args));
+    ck_assert_int_eq(pd_tape_init(T, P, C, err), PD_OK);
+    lo = flint_malloc(3 * sizeof(__mpfr_struct));
+    hi = flint_malloc(3 * sizeof(__mpfr_struct));
+    for (k = 0; k < 3; k++) {
+        fmpq_init(x + k);
+        fmpq_one(x + k);
+        mpfr_init2(lo + k, 24);
+        mpfr_init2(hi + k, 24);
+    }
+    ck_assert_int_eq(pd_ad_grad_enclose(lo, hi, T, PD_ARITH_FLOAT, x, err), PD_OK);
+    ck_assert_int_eq(T->ntied, 1);
+    for (k = 0; k < 3; k++) {
+        ck_assert(mpfr_cmp_d(lo + k, (double) (1.0f / 3.0f)) <= 0);
+        ck_assert(mpfr_cmp_d(hi + k, (double) (1.0f / 3.0f)) >= 0);
+        ck_assert(mpfr_cmp_d(hi + k, 0.34) < 0);
+        ck_assert(mpfr_cmp_d(lo + k, 0.33) > 0);
+    }
+    ck_assert_int_eq(pd_ad_grad_enclose(lo, hi, T, PD_ARITH_EXACT, x, err), PD_EINVAL);
+    for (k = 0; k < 3; k++) {
+        fmpq_clear(x + k);
+        mpfr_clear(lo + k);
+        mpfr_clear(hi + k);
+    }
+    flint_free(lo);
+    flint_free(hi);
+    pd_tape_clear(T);
+    pd_conv_clear(C);
+    pd_prog_clear(P);
+}
+END_TEST
+
 Suite *ad_suite(void)
 {
     Suite *s = suite_create("ad");
@@ -1163,6 +1297,10 @@ Suite *ad_suite(void)
     tcase_add_test(tc, float_kinks_pytorch);
     tcase_add_test(tc, rounding_creates_ties);
     tcase_add_test(tc, run_errors_and_limits);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("ad_grad_enclose");
+    tcase_add_test(tc, enclosure_contains_float_and_exact);
+    tcase_add_test(tc, enclosure_excludes_wrong);
     suite_add_tcase(s, tc);
     return s;
 }

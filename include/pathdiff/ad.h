@@ -310,6 +310,29 @@ pd_status_t pd_ad_run(pd_ad_result_t R, pd_tape_t T, const pd_arith_t A,
                       const fmpq *x, const fmpq *dir,
                       pd_error_t err) PD_WARN_UNUSED;
 
+
+/* ------------------------------------------------------------------ */
+/* Rigorous enclosures of float and double backprop (MATH.md 10)      */
+/* ------------------------------------------------------------------ */
+
+/* The reverse sweep of pd_ad_grad_f (fmt PD_ARITH_FLOAT) or pd_ad_grad_d
+   (PD_ARITH_DOUBLE), in the same operation order, in interval arithmetic
+   at the format's precision and exponent range (MPFR, outward rounding,
+   subnormals): [lo[k], hi[k]] contains both the exact gradient the
+   convention gives at x (pd_ad_grad_fmpq) and the result of any
+   round-to-nearest evaluation of the same operations at x in the format
+   (libm pow is allowed 1 ulp).  Where a guard's interval contains 0, every
+   branch it allows is followed and their local derivatives are joined
+   (hull), so the enclosure is sound, and tight where no interval straddles
+   a kink.  x must be exactly representable in the format (read with
+   --points float32/float64).  T->tied lists the nonsmooth nodes whose
+   guard intervals contain 0 (those the format might see tied; a superset
+   of the exact tied set).  lo, hi: T->ninputs initialised MPFR numbers,
+   set to the format's precision.  PD_EINVAL for another fmt. */
+pd_status_t pd_ad_grad_enclose(mpfr_ptr lo, mpfr_ptr hi, pd_tape_t T,
+                               pd_arith_kind_t fmt, const fmpq *x,
+                               pd_error_t err) PD_WARN_UNUSED;
+
 #ifdef __cplusplus
 }
 #endif
