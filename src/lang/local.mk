@@ -7,4 +7,4 @@ TESTS += tests/check_lang
 tests_check_lang_SOURCES = tests/check_lang.c tests/testlib.h tests/testlib.c
 tests_check_lang_CFLAGS = $(TEST_CFLAGS)
 tests_check_lang_LDADD = $(TEST_LIBS)
-EXTRA_DIST += fuzz/fuzz_parse.c fuzz/build-fuzz.sh fuzz/corpus
+EXTRA_DIST += fuzz/fuzz_parse.c fuzz/build-fuzz.sh fuzz/pd.dict fuzz/corpus
