@@ -1,1 +1,7 @@
 # src/io: reading AD data files (CSV, JSON lines)
+libpathdiff_la_SOURCES += src/io/addata.c
+pkginclude_HEADERS += include/pathdiff/io.h
+# The verdicts on AD data (src/subdiff/verify.c) are listed here so that
+# src/subdiff/local.mk stays with its owner's files.
+libpathdiff_la_SOURCES += src/subdiff/verify.c
+pkginclude_HEADERS += include/pathdiff/verify.h
