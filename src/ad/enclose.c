@@ -682,10 +682,10 @@ pd_status_t pd_ad_grad_enclose(mpfr_ptr lo, mpfr_ptr hi, pd_tape_t T,
         mpfr_set_prec(hi + k, prec);
         mpfr_set(lo + k, W->al + n, MPFR_RNDN);
         mpfr_set(hi + k, W->ah + n, MPFR_RNDN);
-        if (!T->live[n]) {
+        if (!T->live[n] || mpfr_zero_p(lo + k))
             mpfr_set_zero(lo + k, 1);
+        if (!T->live[n] || mpfr_zero_p(hi + k))
             mpfr_set_zero(hi + k, 1);
-        }
     }
     mpfr_clear(ul);
     mpfr_clear(uh);
