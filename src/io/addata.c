@@ -273,7 +273,7 @@ static const char *_skip(const char *s, const char *eol, int depth)
 static pd_status_t _jarray(fmpq *dst, slong n, _rd *r, const char **ps,
                            const char *eol, const char *key)
 {
-    const char *s = _ws(*ps);
+    const char *s = _ws(*ps), *start = s;
     slong k = 0;
     pd_status_t st;
     if (s >= eol || *s != '[')
@@ -317,7 +317,7 @@ static pd_status_t _jarray(fmpq *dst, slong n, _rd *r, const char **ps,
         char msg[128];
         snprintf(msg, sizeof msg, "\"%s\" has %ld values, the program has %ld inputs",
                  key, (long) k, (long) n);
-        return _err_at(r, *ps, PD_EPARSE, "%s", msg);
+        return _err_at(r, start, PD_EPARSE, "%s", msg);
     }
     *ps = s;
     return PD_OK;

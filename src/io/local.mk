@@ -5,3 +5,8 @@ pkginclude_HEADERS += include/pathdiff/io.h
 # src/subdiff/local.mk stays with its owner's files.
 libpathdiff_la_SOURCES += src/subdiff/verify.c
 pkginclude_HEADERS += include/pathdiff/verify.h
+check_PROGRAMS += tests/check_verify
+TESTS += tests/check_verify
+tests_check_verify_SOURCES = tests/check_verify.c tests/testlib.h tests/testlib.c
+tests_check_verify_CFLAGS = $(TEST_CFLAGS)
+tests_check_verify_LDADD = $(TEST_LIBS)
