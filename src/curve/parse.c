@@ -50,7 +50,9 @@ static slong read_number(fmpq_t q, const char *s, slong *bad_exp)
         k++;
         mant_digits++;
     }
-    if (s[k] == '.' && isdigit((unsigned char)s[k + 1])) {
+    /* a fraction needs digits on both sides of the point ("0.5", not
+       ".5"), so that "0...1" is not read as 0..0.1 */
+    if (mant_digits > 0 && s[k] == '.' && isdigit((unsigned char)s[k + 1])) {
         k++;
         while (isdigit((unsigned char)s[k])) {
             fmpz_mul_ui(num, num, 10);
@@ -385,7 +387,10 @@ pd_status_t pd_curve_parse(pd_curve_t g, const pd_prog_t P, const char *spec,
         if (named < 0)
             named = eq >= 0;
         if ((eq >= 0) != named) {
-            status = spec_error(err, start + 1, spec,
+            k = start;
+            while (spec[k] == ' ' || spec[k] == '\t')
+                k++;
+            status = spec_error(err, k + 1, spec,
                                 named ? "expected name=polynomial"
                                       : "either name every coordinate or none");
             goto cleanup;
@@ -426,8 +431,11 @@ pd_status_t pd_curve_parse(pd_curve_t g, const pd_prog_t P, const char *spec,
         } else {
             input = item;
             if (input >= n) {
+                k = start;
+                while (spec[k] == ' ' || spec[k] == '\t')
+                    k++;
                 status =
-                    spec_error(err, start + 1, spec,
+                    spec_error(err, k + 1, spec,
                                "more coordinates than inputs (%ld)", (long)n);
                 goto cleanup;
             }

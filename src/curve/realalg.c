@@ -2,6 +2,7 @@
    interval, signs, comparisons, simplest rationals, isolating intervals and
    decimal approximations, all through Calcium's qqbar and Arb. */
 #include "curve/realalg.h"
+#include <stdio.h>
 #include <string.h>
 
 /* ---------------------------------------------------------------------- */
@@ -569,8 +570,8 @@ static char *format_g(int sgn, const fmpz_t N, slong e, slong digits)
             for (k = 1; k < len; k++)
                 out[pos++] = d[k];
         }
-        pos += flint_sprintf(out + pos, "e%c%02wd", e < 0 ? '-' : '+',
-                             (slong)FLINT_ABS(e));
+        pos += sprintf(out + pos, "e%c%02ld", e < 0 ? '-' : '+',
+                       (long)FLINT_ABS(e));
     } else if (e >= 0) {
         for (k = 0; k <= e; k++)
             out[pos++] = k < len ? d[k] : '0';
