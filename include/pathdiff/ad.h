@@ -210,6 +210,7 @@ typedef struct {
     slong *perm;
     void *mp;        /* MPFR workspace (grad_mpfr.c)                    */
     void *ex;        /* exact workspace (grad_fmpq.c)                   */
+    void *iv;        /* interval workspace (enclose.c)                  */
 } pd_tape_struct;
 typedef pd_tape_struct pd_tape_t[1];
 

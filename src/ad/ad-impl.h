@@ -15,6 +15,7 @@ void _pd_tape_sort(pd_tape_t T, const pd_tape_instr_struct *I,
 /* Release the MPFR / exact workspaces (grad_mpfr.c, grad_fmpq.c). */
 void _pd_tape_mpfr_clear(pd_tape_t T);
 void _pd_tape_fmpq_clear(pd_tape_t T);
+void _pd_tape_iv_clear(pd_tape_t T);
 
 /* Record node i as tied in this call. */
 static inline void _pd_tape_tie(pd_tape_t T, slong i)

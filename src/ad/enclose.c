@@ -37,24 +37,38 @@ static void _max(mpfr_t r, const mpfr_t a, const mpfr_t b)
     mpfr_set(r, mpfr_greaterequal_p(a, b) ? a : b, MPFR_RNDN);
 }
 
-/* [rl, rh] = [al, ah] * [bl, bh]; r may not alias the operands. */
+/* [rl, rh] = [al, ah] * [bl, bh]; r may not alias the operands.  The
+   classical sign cases: two products in all but one case. */
 static void _imul(_iv *W, mpfr_t rl, mpfr_t rh, const mpfr_t al,
                   const mpfr_t ah, const mpfr_t bl, const mpfr_t bh)
 {
-    OPD(mpfr_mul, W->t1, al, bl);
-    OPD(mpfr_mul, W->t2, al, bh);
-    OPD(mpfr_mul, W->t3, ah, bl);
-    OPD(mpfr_mul, W->t4, ah, bh);
-    _min(rl, W->t1, W->t2);
-    _min(rl, rl, W->t3);
-    _min(rl, rl, W->t4);
-    OPU(mpfr_mul, W->t1, al, bl);
-    OPU(mpfr_mul, W->t2, al, bh);
-    OPU(mpfr_mul, W->t3, ah, bl);
-    OPU(mpfr_mul, W->t4, ah, bh);
-    _max(rh, W->t1, W->t2);
-    _max(rh, rh, W->t3);
-    _max(rh, rh, W->t4);
+    int a = mpfr_sgn(al) >= 0 ? 1 : mpfr_sgn(ah) <= 0 ? -1 : 0;
+    int b = mpfr_sgn(bl) >= 0 ? 1 : mpfr_sgn(bh) <= 0 ? -1 : 0;
+    mpfr_srcptr l1, l2, h1, h2;
+    if (a == 1) {
+        if (b == 1) { l1 = al; l2 = bl; h1 = ah; h2 = bh; }
+        else if (b == -1) { l1 = ah; l2 = bl; h1 = al; h2 = bh; }
+        else { l1 = ah; l2 = bl; h1 = ah; h2 = bh; }
+    } else if (a == -1) {
+        if (b == 1) { l1 = al; l2 = bh; h1 = ah; h2 = bl; }
+        else if (b == -1) { l1 = ah; l2 = bh; h1 = al; h2 = bl; }
+        else { l1 = al; l2 = bh; h1 = al; h2 = bl; }
+    } else {
+        if (b == 1) { l1 = al; l2 = bh; h1 = ah; h2 = bh; }
+        else if (b == -1) { l1 = ah; l2 = bl; h1 = al; h2 = bl; }
+        else {
+            OPD(mpfr_mul, W->t1, al, bh);
+            OPD(mpfr_mul, W->t2, ah, bl);
+            _min(rl, W->t1, W->t2);
+            OPU(mpfr_mul, W->t1, al, bl);
+            OPU(mpfr_mul, W->t2, ah, bh);
+            _max(rh, W->t1, W->t2);
+            goto check;
+        }
+    }
+    OPD(mpfr_mul, rl, l1, l2);
+    OPU(mpfr_mul, rh, h1, h2);
+check:
     /* 0 * inf gives nan: widen to everything */
     if (mpfr_nan_p(rl) || mpfr_nan_p(rh)) {
         mpfr_set_inf(rl, -1);
@@ -119,6 +133,30 @@ static void _iv_init(_iv *W, pd_tape_t T, mpfr_prec_t prec)
     mpfr_init2(W->t4, prec);
 }
 
+static void _iv_clear(_iv *W);
+
+void _pd_tape_iv_clear(pd_tape_t T)
+{
+    if (T->iv != NULL) {
+        _iv_clear(T->iv);
+        flint_free(T->iv);
+        T->iv = NULL;
+    }
+}
+
+/* The tape's interval workspace at precision prec (kept between calls). */
+static _iv *_iv_get(pd_tape_t T, mpfr_prec_t prec)
+{
+    _iv *W = T->iv;
+    if (W != NULL && W->prec == prec)
+        return W;
+    _pd_tape_iv_clear(T);
+    W = flint_malloc(sizeof(_iv));
+    _iv_init(W, T, prec);
+    T->iv = W;
+    return W;
+}
+
 static void _iv_clear(_iv *W)
 {
     slong i;
@@ -173,7 +211,7 @@ pd_status_t pd_ad_grad_enclose(mpfr_ptr lo, mpfr_ptr hi, pd_tape_t T,
                                pd_arith_kind_t fmt, const fmpq *x,
                                pd_error_t err)
 {
-    _iv W[1];
+    _iv *W;
     const pd_prog_struct *P = T->prog;
     const pd_conv_struct *C = T->conv;
     mpfr_exp_t omin = mpfr_get_emin(), omax = mpfr_get_emax();
@@ -189,7 +227,7 @@ pd_status_t pd_ad_grad_enclose(mpfr_ptr lo, mpfr_ptr hi, pd_tape_t T,
     prec = isf ? 24 : 53;
     mpfr_set_emin(isf ? -148 : -1073);
     mpfr_set_emax(isf ? 128 : 1024);
-    _iv_init(W, T, prec);
+    W = _iv_get(T, prec);
     mpfr_init2(ul, prec);
     mpfr_init2(uh, prec);
     mpfr_init2(wl, prec);
@@ -695,7 +733,6 @@ pd_status_t pd_ad_grad_enclose(mpfr_ptr lo, mpfr_ptr hi, pd_tape_t T,
     mpfr_clear(th);
     mpfr_clear(zl);
     mpfr_clear(one);
-    _iv_clear(W);
     mpfr_set_emin(omin);
     mpfr_set_emax(omax);
     return PD_OK;

@@ -140,6 +140,7 @@ void pd_tape_clear(pd_tape_t T)
     slong k;
     _pd_tape_mpfr_clear(T);
     _pd_tape_fmpq_clear(T);
+    _pd_tape_iv_clear(T);
     for (k = 0; k < T->kalloc; k++)
         fmpq_clear(T->kq + k);
     flint_free(T->kq);

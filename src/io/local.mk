@@ -10,3 +10,7 @@ TESTS += tests/check_verify
 tests_check_verify_SOURCES = tests/check_verify.c tests/testlib.h tests/testlib.c
 tests_check_verify_CFLAGS = $(TEST_CFLAGS)
 tests_check_verify_LDADD = $(TEST_LIBS)
+# Benchmark (make bench): verify throughput on a 784-128-10 MLP.
+PD_BENCH += bench/bench_verify
+bench_bench_verify_SOURCES = bench/bench_verify.c
+bench_bench_verify_LDADD = libpathdiff.la

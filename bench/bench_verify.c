@@ -1,0 +1,179 @@
+/* bench_verify.c: `verify` throughput on a 784-128-10 MLP at float32
+   points: rows per second, with the time per step.  Figures only. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <flint/flint.h>
+#include <flint/fmpq.h>
+#include "pathdiff.h"
+#include "pathdiff/ad.h"
+#include "pathdiff/verify.h"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+/* An MLP with ReLU between layers, weights and biases random dyadics
+   k / 256 with |k| <= 128, matrix products summed left to right as the
+   parser lowers them; the output is the sum of the last layer. */
+static void build_mlp(pd_prog_t P, const slong *sizes, slong nlayers,
+                      flint_rand_t st)
+{
+    slong *h, *z, l, i, j, n0 = sizes[0];
+    fmpq_t c;
+    char name[32];
+    fmpq_init(c);
+    h = flint_malloc(sizeof(slong) * 1024);
+    z = flint_malloc(sizeof(slong) * 1024);
+    for (i = 0; i < n0; i++) {
+        snprintf(name, sizeof name, "x%ld", (long) (i + 1));
+        h[i] = pd_prog_add_input(P, name, 0, 0, NULL);
+    }
+    for (l = 0; l + 1 < nlayers; l++) {
+        for (i = 0; i < sizes[l + 1]; i++) {
+            slong acc = -1, args[2];
+            for (j = 0; j < sizes[l]; j++) {
+                slong w, m;
+                fmpq_set_si(c, (slong) n_randint(st, 257) - 128, 256);
+                w = pd_prog_add_const(P, c, 0, 0, NULL);
+                args[0] = w;
+                args[1] = h[j];
+                m = pd_prog_add_node(P, PD_OP_MUL, 2, args, NULL, NULL, 0, 0, 0, NULL);
+                if (acc < 0)
+                    acc = m;
+                else {
+                    args[0] = acc;
+                    args[1] = m;
+                    acc = pd_prog_add_node(P, PD_OP_ADD, 2, args, NULL, NULL, 0, 0, 0, NULL);
+                }
+            }
+            fmpq_set_si(c, (slong) n_randint(st, 257) - 128, 256);
+            args[0] = acc;
+            args[1] = pd_prog_add_const(P, c, 0, 0, NULL);
+            acc = pd_prog_add_node(P, PD_OP_ADD, 2, args, NULL, NULL, 0, 0, 0, NULL);
+            if (l + 2 < nlayers)
+                acc = pd_prog_add_node(P, PD_OP_RELU, 1, &acc, NULL, NULL, 0, 0, 0, NULL);
+            z[i] = acc;
+        }
+        for (i = 0; i < sizes[l + 1]; i++)
+            h[i] = z[i];
+    }
+    {
+        slong acc = h[0], args[2];
+        for (i = 1; i < sizes[nlayers - 1]; i++) {
+            args[0] = acc;
+            args[1] = h[i];
+            acc = pd_prog_add_node(P, PD_OP_ADD, 2, args, NULL, NULL, 0, 0, 0, NULL);
+        }
+        pd_prog_set_output(P, acc);
+    }
+    flint_free(h);
+    flint_free(z);
+    fmpq_clear(c);
+}
+
+int main(void)
+{
+    const slong sizes[] = { 784, 128, 10 };
+    const slong nrows = 8;
+    pd_prog_t P;
+    pd_conv_t C;
+    pd_tape_t T;
+    pd_error_t err;
+    flint_rand_t st;
+    slong n = 784, r, k, counts[5] = { 0, 0, 0, 0, 0 }, rounding = 0;
+    fmpq *x, *g;
+    float *xf, *gf, vf;
+    double t0, t_rows, t_float = 0, t_exact = 0, t_enc = 0;
+    mpfr_ptr lo, hi;
+    fmpq_t vq;
+
+    flint_randinit(st);
+    flint_randseed(st, 20240611, 7);
+    pd_prog_init(P);
+    pd_conv_init(C);
+    pd_error_init(err);
+    build_mlp(P, sizes, 3, st);
+    if (pd_tape_init(T, P, C, err) != PD_OK) {
+        printf("tape: %s\n", err->msg);
+        return 0;
+    }
+    x = _fmpq_vec_init(n * nrows);
+    g = _fmpq_vec_init(n * nrows);
+    xf = flint_malloc(n * sizeof(float));
+    gf = flint_malloc(n * sizeof(float));
+    fmpq_init(vq);
+    lo = flint_malloc(n * sizeof(__mpfr_struct));
+    hi = flint_malloc(n * sizeof(__mpfr_struct));
+    for (k = 0; k < n; k++) {
+        mpfr_init2(lo + k, 24);
+        mpfr_init2(hi + k, 24);
+    }
+    /* rows: float32 points in [-1, 1] and our float32 gradients there (a
+       torch-identical output), as a verify data file would hold them */
+    for (r = 0; r < nrows; r++) {
+        for (k = 0; k < n; k++) {
+            xf[k] = (float) ((double) n_randint(st, 1u << 30) / (1u << 29) - 1.0);
+            pd_fmpq_set_d_exact(x + r * n + k, xf[k]);
+        }
+        t0 = now();
+        if (pd_ad_grad_f(&vf, gf, T, xf, err) != PD_OK)
+            return 0;
+        t_float += now() - t0;
+        for (k = 0; k < n; k++)
+            pd_fmpq_set_d_exact(g + r * n + k, gf[k]);
+        /* the parts, timed alone */
+        t0 = now();
+        if (pd_ad_grad_fmpq(vq, g + r * n, T, x + r * n, err) != PD_OK)
+            return 0;
+        t_exact += now() - t0;
+        for (k = 0; k < n; k++)
+            pd_fmpq_set_d_exact(g + r * n + k, gf[k]);
+        t0 = now();
+        if (pd_ad_grad_enclose(lo, hi, T, PD_ARITH_FLOAT, x + r * n, err) != PD_OK)
+            return 0;
+        t_enc += now() - t0;
+    }
+    t0 = now();
+    for (r = 0; r < nrows; r++) {
+        pd_verify_row_t R;
+        pd_verify_row_init(R, n);
+        if (pd_verify_row(R, T, x + r * n, g + r * n, PD_POINTS_FLOAT32, NULL, err) != PD_OK) {
+            printf("verify: %s\n", err->msg);
+            return 0;
+        }
+        counts[R->verdict]++;
+        rounding += R->rounding;
+        pd_verify_row_clear(R);
+    }
+    t_rows = now() - t0;
+    printf("verify on MLP 784-128-10 (%ld nodes), %ld float32 rows:\n",
+           (long) P->len, (long) nrows);
+    printf("  %.1f rows/s (%.1f ms a row); verdicts: gradient %ld, clarke %ld, "
+           "spurious %ld, invalid %ld (%ld only up to rounding)\n",
+           nrows / t_rows, 1e3 * t_rows / nrows, (long) counts[0], (long) counts[1],
+           (long) counts[2], (long) counts[3], (long) rounding);
+    printf("  per row: float32 gradient %.2f ms, exact gradient %.2f ms, "
+           "float32 enclosure %.2f ms\n", 1e3 * t_float / nrows,
+           1e3 * t_exact / nrows, 1e3 * t_enc / nrows);
+    for (k = 0; k < n; k++) {
+        mpfr_clear(lo + k);
+        mpfr_clear(hi + k);
+    }
+    flint_free(lo);
+    flint_free(hi);
+    fmpq_clear(vq);
+    flint_free(xf);
+    flint_free(gf);
+    _fmpq_vec_clear(x, n * nrows);
+    _fmpq_vec_clear(g, n * nrows);
+    pd_tape_clear(T);
+    pd_conv_clear(C);
+    pd_prog_clear(P);
+    flint_randclear(st);
+    flint_cleanup();
+    return 0;
+}
