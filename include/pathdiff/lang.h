@@ -38,19 +38,24 @@ typedef enum {
 } pd_points_t;
 
 /* Parse a whole program from text (NUL-terminated).  file names the source
-   in messages (may be NULL: "<input>").  P must be freshly initialised.
-   PD_EPARSE with file, line, col, the source line and a message on any
-   syntax or semantic error; PD_ELIMIT if the text exceeds the size limits
-   (docs/language.md). */
+   in messages (may be NULL: "<input>") and is recorded in P->file.  P must
+   be freshly initialised (else PD_EINVAL).  PD_EPARSE with file, line, col,
+   the source line and a message on any syntax or semantic error; PD_ELIMIT
+   if the text or the program exceeds the size limits above (the message
+   says which; docs/language.md).  On error P holds a partial program: clear
+   it. */
 pd_status_t pd_parse_string(pd_prog_t P, const char *text, const char *file,
                             pd_error_t err) PD_WARN_UNUSED;
-/* Same from a file ("-" reads standard input); PD_EIO if unreadable. */
+/* Same from a file ("-" reads standard input, named "<stdin>"); PD_EIO if
+   unreadable; a NUL byte in the file is a PD_EPARSE at its position. */
 pd_status_t pd_parse_file(pd_prog_t P, const char *path,
                           pd_error_t err) PD_WARN_UNUSED;
 
-/* One number: integer, a/b, decimal, exponent form (1e-3, 2.5E+4), with an
-   optional sign; under FLOAT32/FLOAT64 also inf/nan are rejected and the
-   value is rounded to the format.  The whole string must be consumed.
+/* One number: integer, a/b, decimal, exponent form (1e-3, 2.5E+4; also .5
+   and 5.), with an optional sign; inf and nan are rejected in every mode.
+   Surrounding white space is ignored; the rest must be consumed.  Exact
+   mode reads the value exactly (written exponent within +-10000); under
+   FLOAT32/FLOAT64 the value is rounded to the format (any exponent).
    PD_EPARSE with a message (no position) otherwise, PD_EDOM for a zero
    denominator or a value out of the format's range. */
 pd_status_t pd_number_parse(fmpq_t q, const char *s, pd_points_t mode,
@@ -63,7 +68,12 @@ pd_status_t pd_fmpq_round_float(fmpq_t r, const fmpq_t q, pd_points_t mode,
                                 pd_error_t err) PD_WARN_UNUSED;
 
 /* A point for P: "1/2,0,-3" in input order or "x=1/2,y=0" by name (every
-   input exactly once).  x must have P->ninputs initialised entries. */
+   input exactly once; vector entries by their names, "x[2]=1").  Each value
+   is read by pd_number_parse in the given mode.  x must have P->ninputs
+   initialised entries.  PD_EINVAL for a wrong count, an unknown, repeated
+   or missing name, a mix of the two forms or an empty value; a number's
+   own status (PD_EPARSE, PD_EDOM) otherwise, its message prefixed with the
+   input's name.  On error x may be partly written. */
 pd_status_t pd_point_parse(fmpq *x, const pd_prog_t P, const char *spec,
                            pd_points_t mode, pd_error_t err) PD_WARN_UNUSED;
 
