@@ -187,7 +187,8 @@ def parse_num(s, dt):
 class Runner:
     def __init__(self, exe, keep):
         self.exe = exe
-        self.dir = keep or tempfile.mkdtemp(prefix="pd-interop-")
+        self.tmp = None if keep else tempfile.TemporaryDirectory(prefix="pd-interop-")
+        self.dir = keep or self.tmp.name
         self.count = 0
         self.convention = "pytorch"
         self.tied = 0
@@ -556,6 +557,8 @@ def main():
           % (total_ok + total_bad, R.tied, total_bad))
     for fam, d in R.failures[:20]:
         print("MISMATCH %s: %s" % (fam, d))
+    if total_bad and R.tmp is not None:
+        print("(rerun with --keep DIR to keep the .pd files)")
     return 0 if total_bad == 0 else 1
 
 
