@@ -37,8 +37,8 @@ typedef struct {
 } pd_limits_struct;
 typedef pd_limits_struct pd_limits_t[1];
 
-/* Defaults: max_pieces 100000, no timeout, z3_rlimit 20000000,
-   curve_budget 400, curve_order 4. */
+/* Defaults: max_pieces 100000, no timeout, z3_rlimit 2000000,
+   curve_budget 20000, curve_order 6. */
 void pd_limits_init(pd_limits_t lim);
 
 /* Start the clock: deadline = now + timeout (none if timeout <= 0). */
@@ -61,15 +61,17 @@ typedef enum {
     PD_STEP_OPEN_CONE,     /* 1: a direction d with grad g_j(x).d > 0 (yes) */
     PD_STEP_CLOSED_CONE,   /* 2: {d : grad g_j(x).d >= 0} = {0} (no)        */
     PD_STEP_AFFINE,        /* 3: affine guards, Gordan multipliers (no)     */
-    PD_STEP_ONE_VARIABLE,  /* 4: n = 1, Taylor signs on both sides          */
+    PD_STEP_ONE_VARIABLE,  /* 4: one variable, Taylor signs on both sides   */
     PD_STEP_CURVE,         /* 5: a witness curve (yes)                      */
     PD_STEP_COMBINATION,   /* 5': a non-negative combination of the guards
                               that is <= 0 everywhere near x (no)           */
-    PD_STEP_NLQSAT         /* 6: Z3 nlqsat on the closed formula            */
+    PD_STEP_NLQSAT,        /* 6: Z3 nlqsat on the closed formula            */
+    PD_STEP_CONE_LINE      /* rays only: the closed cone lies in a line
+                              R v, and both rays +v, -v were decided      */
 } pd_step_t;
 
 /* "none", "value", "open_cone", "closed_cone", "affine", "one_variable",
-   "curve", "combination", "nlqsat". */
+   "curve", "combination", "nlqsat", "cone_line". */
 const char *pd_step_name(pd_step_t step);
 
 #define PD_ACTIVITY_REASON_LEN 256
@@ -89,10 +91,14 @@ const char *pd_step_name(pd_step_t step);
                       {d : grad g_j(x).d >= 0} = {0}.
      AFFINE:          every vanishing guard has degree <= 1 and mult = y,
                       y >= 0, y != 0, sum y_j grad g_j(x) = 0 (Gordan).
-     ONE_VARIABLE:    yes: dir = +1 or -1, curve = x + t dir.
-                      no: witness refutes t > 0 and witness2 refutes t < 0
-                      (the lowest non-zero Taylor coefficient of
-                      g_j(x + t), resp. g_j(x - t), is negative).
+     ONE_VARIABLE:    n = 1, or every vanishing guard depends on one
+                      variable v only (the set is then a cylinder over a
+                      germ on the line x + R e_v).
+                      yes: dir = e_v or -e_v, curve = x + t dir.
+                      no: dir = e_v; witness refutes x + t e_v and
+                      witness2 refutes x - t e_v (the lowest non-zero
+                      Taylor coefficient of g_j along it is negative, or
+                      g_j is identically zero along it).
      CURVE:           curve = gamma in Q[t]^n with gamma(0) = x and, for
                       every guard, the lowest non-zero coefficient of
                       g_j(gamma(t)) positive.
@@ -101,6 +107,12 @@ const char *pd_step_name(pd_step_t step);
                       exponent even and negative coefficients: it is <= 0
                       everywhere, while it would be > 0 on the set.
      NLQSAT:          no certificate (Z3 decided).
+     CONE_LINE:       (rays only, no) dir = v: every d with
+                      grad g_j(x).d >= 0 for all vanishing g_j is a
+                      multiple of v (the implicit equalities of that cone
+                      have rank n - 1), and witness, witness2 are guards
+                      negative (lowest order) or identically zero along
+                      x + t v, resp. x - t v.
      NONE:            active = PD_UNKNOWN and reason says why.
 
    reason holds a short human note in every case. */
@@ -114,6 +126,7 @@ typedef struct {
     slong witness, witness2;
     slong alloc_n, alloc_k;
     char reason[PD_ACTIVITY_REASON_LEN];
+    int ray;                /* 1 if filled by pd_local_ray_activity */
 } pd_activity_struct;
 typedef pd_activity_struct pd_activity_t[1];
 
@@ -124,6 +137,8 @@ void pd_activity_clear(pd_activity_t act);
 #define PD_LOCAL_FIRST_ORDER 1  /* steps VALUE..ONE_VARIABLE only (cheap:
                                    for pruning prefixes); beyond, UNKNOWN */
 #define PD_LOCAL_NO_Z3 2        /* skip step 6 even when Z3 is available */
+#define PD_LOCAL_ONLY_Z3 4      /* step VALUE, then straight to step 6 (an
+                                   independent answer for cross-checks)   */
 
 /* Decide whether the germ at x of {y : g_j(y) > 0, j < k} is non-empty,
    i.e. whether x lies in the closure of that open set (MATH.md 4), trying
