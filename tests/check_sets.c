@@ -313,7 +313,11 @@ START_TEST(open_cone_random)
     pd_test_randinit(st, 11);
     pd_error_init(err);
     for (it = 0; it < 300 * pd_test_mult; it++) {
-        slong m = n_randint(st, 7), n = 1 + n_randint(st, 4);
+        /* small shapes go through Seidel's algorithm, larger ones (n and m
+           over 6) through cddlib; both answers are certified */
+        slong big = (it % 5 == 4);
+        slong m = big ? 7 + n_randint(st, 12) : n_randint(st, 7);
+        slong n = big ? 7 + n_randint(st, 3) : 1 + n_randint(st, 4);
         fmpq_mat_t A;
         fmpq *d = _fmpq_vec_init(n), *y = _fmpq_vec_init(FLINT_MAX(m, 1));
         int ne;
@@ -332,6 +336,56 @@ START_TEST(open_cone_random)
     /* both answers occur, so both certificate checks ran */
     ck_assert_int_gt(count[0], 20);
     ck_assert_int_gt(count[1], 20);
+    flint_randclear(st);
+    pd_sets_cleanup();
+}
+END_TEST
+
+/* Many rows in few dimensions (Seidel's home ground): rows a_i with a
+   known interior direction e (a_i.e > 0 by construction) are feasible;
+   adding -sum a_i makes them infeasible (Gordan vector all ones). */
+START_TEST(open_cone_many_rows)
+{
+    flint_rand_t st;
+    pd_error_t err;
+    slong it, i, j;
+    pd_test_randinit(st, 16);
+    pd_error_init(err);
+    for (it = 0; it < 60 * pd_test_mult; it++) {
+        slong n = 2 + n_randint(st, 4), m = 10 + n_randint(st, 30);
+        fmpq_mat_t A, B;
+        fmpq *d = _fmpq_vec_init(n), *y = _fmpq_vec_init(m + 1), *e = _fmpq_vec_init(n);
+        int ne;
+        for (j = 0; j < n; j++)
+            fmpq_set_si(e + j, (slong) n_randint(st, 5) - 2, 1);
+        fmpq_set_si(e, 1, 1);
+        fmpq_mat_init(A, m, n);
+        fmpq_mat_init(B, m + 1, n);
+        for (i = 0; i < m; i++) {
+            do {
+                for (j = 0; j < n; j++)
+                    fmpq_set_si(fmpq_mat_entry(A, i, j),
+                                (slong) n_randint(st, 21) - 10, 1 + n_randint(st, 4));
+            } while (row_dot_sgn(A, i, e) <= 0);
+        }
+        ck_assert_int_eq(pd_cone_open(&ne, d, y, A, err), PD_OK);
+        ck_assert_int_eq(ne, 1);
+        check_open_answer(ne, d, y, A);
+        for (i = 0; i < m; i++)
+            for (j = 0; j < n; j++) {
+                fmpq_set(fmpq_mat_entry(B, i, j), fmpq_mat_entry(A, i, j));
+                fmpq_sub(fmpq_mat_entry(B, m, j), fmpq_mat_entry(B, m, j),
+                         fmpq_mat_entry(A, i, j));
+            }
+        ck_assert_int_eq(pd_cone_open(&ne, d, y, B, err), PD_OK);
+        ck_assert_int_eq(ne, 0);
+        check_open_answer(ne, d, y, B);
+        fmpq_mat_clear(A);
+        fmpq_mat_clear(B);
+        _fmpq_vec_clear(d, n);
+        _fmpq_vec_clear(e, n);
+        _fmpq_vec_clear(y, m + 1);
+    }
     flint_randclear(st);
     pd_sets_cleanup();
 }
@@ -717,6 +771,69 @@ START_TEST(hull_random_cdd)
 }
 END_TEST
 
+/* Hints never change the answer: random points, hints that are good
+   (the direction that made a point extreme), useless (0) or random. */
+START_TEST(hull_hinted_random)
+{
+    flint_rand_t st;
+    pd_error_t err;
+    slong it, i, j;
+    pd_test_randinit(st, 17);
+    pd_error_init(err);
+    for (it = 0; it < 60 * pd_test_mult; it++) {
+        slong n = 2 + n_randint(st, 3), m = 4 + n_randint(st, 30);
+        pd_ptset_t P, D, V, W;
+        fmpq *c = _fmpq_vec_init(n);
+        pd_ptset_init(P, n);
+        pd_ptset_init(D, n);
+        pd_ptset_init(V, n);
+        pd_ptset_init(W, n);
+        for (i = 0; i < m; i++) {
+            for (j = 0; j < n; j++)
+                fmpq_set_si(c + j, (slong) n_randint(st, 7) - 3, 1 + n_randint(st, 2));
+            pd_ptset_append(P, c);
+            if (i % 5 == 3)                      /* repeats */
+                pd_ptset_append(P, c);
+        }
+        for (i = 0; i < P->len; i++) {
+            slong kind = n_randint(st, 3);
+            for (j = 0; j < n; j++)
+                fmpq_set_si(c + j, kind == 0 ? 0 : (slong) n_randint(st, 9) - 4, 1);
+            if (kind == 2)       /* p_i itself: often extreme along it */
+                for (j = 0; j < n; j++)
+                    fmpq_set(c + j, pd_ptset_entry(P, i) + j);
+            pd_ptset_append(D, c);
+        }
+        ck_assert_int_eq(pd_hull_vertices(V, P, err), PD_OK);
+        ck_assert_int_eq(pd_hull_vertices_hinted(W, P, D, err), PD_OK);
+        ck_assert(pd_ptset_equal(V, W));
+        ck_assert_int_eq(pd_hull_vertices_hinted(W, P, NULL, err), PD_OK);
+        ck_assert(pd_ptset_equal(V, W));
+        _fmpq_vec_clear(c, n);
+        pd_ptset_clear(P);
+        pd_ptset_clear(D);
+        pd_ptset_clear(V);
+        pd_ptset_clear(W);
+    }
+    /* wrong hint shapes are rejected */
+    {
+        pd_ptset_t P, D, V;
+        slong sq[] = {0, 0, 1, 0, 0, 1, 1, 1, 2, 2};
+        pd_ptset_init(P, 2);
+        pd_ptset_init(D, 2);
+        pd_ptset_init(V, 2);
+        ptset_from_si(P, 5, sq);
+        ptset_from_si(D, 2, sq);
+        ck_assert_int_eq(pd_hull_vertices_hinted(V, P, D, err), PD_EINVAL);
+        pd_ptset_clear(P);
+        pd_ptset_clear(D);
+        pd_ptset_clear(V);
+    }
+    flint_randclear(st);
+    pd_sets_cleanup();
+}
+END_TEST
+
 /* ---- membership ------------------------------------------------------- */
 
 START_TEST(contains_cases)
@@ -882,11 +999,13 @@ int main(void)
     tcase_add_test(tp, ptset_sort_unique);
     tcase_add_test(to, open_cone_cases);
     tcase_add_test(to, open_cone_random);
+    tcase_add_test(to, open_cone_many_rows);
     tcase_add_test(tc, closed_cone_cases);
     tcase_add_test(tc, closed_cone_random);
     tcase_add_test(th, hull_cases);
     tcase_add_test(th, hull_random_2d);
     tcase_add_test(th, hull_random_cdd);
+    tcase_add_test(th, hull_hinted_random);
     tcase_add_test(tm, contains_cases);
     tcase_add_test(tm, contains_random);
     suite_add_tcase(s, tp);

@@ -52,6 +52,21 @@ int pd_ptset_equal(const pd_ptset_t S, const pd_ptset_t T);
 pd_status_t pd_cone_open(int *nonempty, fmpq *d, fmpq *y, const fmpq_mat_t A,
                          pd_error_t err) PD_WARN_UNUSED;
 
+/* The open cone question for integer rows, witness only: A is m x n,
+   row-major (m * n entries).  Returns 1 and sets d (n entries, a primitive
+   integer vector) with A d > 0, or returns 0 when the cone is empty.
+   Exact (Seidel's incremental algorithm for small n or m, cddlib's GMP LP
+   otherwise); no certificate for emptiness (pd_cone_open gives one).
+   Returns -1 only if the LP solver fails (large shapes). */
+int pd_cone_open_fmpz(fmpz *d, const fmpz *A, slong m, slong n);
+
+/* The same, incrementally: on entry d (n entries) satisfies rows 0..m0-1
+   of A strictly; returns 1 with d a witness for all m rows, or 0 when the
+   cone of all m rows is empty (d is then unspecified), -1 as above.
+   Faster than starting over when few rows are new. */
+int pd_cone_open_fmpz_extend(fmpz *d, const fmpz *A, slong m, slong n,
+                             slong m0);
+
 /* Closed cone.  A is m x n.  Decides whether {d : A d >= 0} is {0}.
    On PD_OK: *is_zero = 1 and, if y != NULL, y[0..m) is a certificate:
    y > 0 (every entry), A^T y = 0, and A has rank n (checked; together they
@@ -69,6 +84,16 @@ pd_status_t pd_cone_closed_is_zero(int *is_zero, fmpq *d, fmpq *y,
    must be distinct objects.  PD_EINTERNAL if the LP solver fails. */
 pd_status_t pd_hull_vertices(pd_ptset_t V, const pd_ptset_t P,
                              pd_error_t err) PD_WARN_UNUSED;
+
+/* Same result as pd_hull_vertices, faster when good hints are known:
+   dirs (NULL, or P->len directions of Q^dim, row i for point i) gives for
+   each point a direction c_i; when p_i is the unique maximiser of c_i.q
+   over the points of P, p_i is a vertex and needs no LP.  Any direction
+   is correct (a useless one only costs time); e.g. a direction in the
+   interior of p_i's normal cone. */
+pd_status_t pd_hull_vertices_hinted(pd_ptset_t V, const pd_ptset_t P,
+                                    const pd_ptset_t dirs,
+                                    pd_error_t err) PD_WARN_UNUSED;
 
 /* Membership of x (P->dim entries) in conv(P), decided by the separation
    LP (DEPENDENCIES 3.1(c)).  On PD_OK: *inside = 1 and, if lambda != NULL,

@@ -4,6 +4,9 @@
 #include "pathdiff/sets.h"
 #include "sets/lp.h"
 
+/* Seidel below this many columns or rows, cddlib above. */
+#define PD_SEIDEL_MAX 6
+
 /* r = A v (A m x n, v n entries, r m entries). */
 static void _pd_mat_vec(fmpq *r, const fmpq_mat_t A, const fmpq *v)
 {
@@ -107,17 +110,77 @@ pd_status_t pd_cone_open(int *nonempty, fmpq *d, fmpq *y, const fmpq_mat_t A,
         return PD_OK;
     }
 
-    /* A d > 0 is feasible iff A d >= 1 is (scale d). */
-    fmpq_mat_init(M, m, n + 1);
-    sol = _fmpq_vec_init(n);
-    r = _fmpq_vec_init(m);
-    for (i = 0; i < m; i++) {
-        fmpq_set_si(fmpq_mat_entry(M, i, 0), -1, 1);
+    if (n <= PD_SEIDEL_MAX || m <= PD_SEIDEL_MAX) {
+        /* Small: Seidel's algorithm on integer rows (each row scaled by a
+           positive factor, which keeps the strict inequality). */
+        fmpz *Z = _fmpz_vec_init(m * n);
+        fmpz *dz = _fmpz_vec_init(n);
+        fmpz *yz = _fmpz_vec_init(m);
+        fmpz_t den;
+        int ok;
+        fmpz_init(den);
+        for (i = 0; i < m; i++) {
+            fmpz_one(den);
+            for (j = 0; j < n; j++)
+                fmpz_lcm(den, den, fmpq_denref(fmpq_mat_entry(A, i, j)));
+            for (j = 0; j < n; j++) {
+                fmpz_divexact(Z + i * n + j, den, fmpq_denref(fmpq_mat_entry(A, i, j)));
+                fmpz_mul(Z + i * n + j, Z + i * n + j, fmpq_numref(fmpq_mat_entry(A, i, j)));
+            }
+        }
+        ok = _pd_cone_open_seidel(dz, yz, Z, m, n);
+        fmpz_clear(den);
+        sol = _fmpq_vec_init(n);
+        r = _fmpq_vec_init(m);
         for (j = 0; j < n; j++)
-            fmpq_set(fmpq_mat_entry(M, i, j + 1), fmpq_mat_entry(A, i, j));
+            fmpq_set_fmpz(sol + j, dz + j);
+        _fmpz_vec_clear(Z, m * n);
+        _fmpz_vec_clear(dz, n);
+        fmpq_mat_init(M, 0, 0);
+        res = ok ? _PD_LP_OPTIMAL : _PD_LP_INFEASIBLE;
+        if (!ok && y != NULL) {
+            /* Seidel's own Gordan vector (row scalings are positive, so
+               it carries over to A once each row's scale is put back) */
+            fmpz_t den2;
+            fmpz_init(den2);
+            for (i = 0; i < m; i++) {
+                fmpz_one(den2);
+                for (j = 0; j < n; j++)
+                    fmpz_lcm(den2, den2, fmpq_denref(fmpq_mat_entry(A, i, j)));
+                fmpq_set_fmpz(y + i, yz + i);
+                fmpq_mul_fmpz(y + i, y + i, den2);
+            }
+            fmpz_clear(den2);
+            _pd_vec_make_primitive(y, m);
+            _fmpz_vec_clear(yz, m);
+            /* check the certificate exactly before handing it out */
+            {
+                int good = !_pd_qvec_is_zero(y, m);
+                fmpq *ry = _fmpq_vec_init(n);
+                for (i = 0; i < m && good; i++)
+                    good = fmpq_sgn(y + i) >= 0;
+                _pd_mat_tvec(ry, A, y);
+                good = good && _pd_qvec_is_zero(ry, n);
+                _fmpq_vec_clear(ry, n);
+                PD_CHECK_INTERNAL(good);
+            }
+            *nonempty = 0;
+            goto cleanup;
+        }
+        _fmpz_vec_clear(yz, m);
+    } else {
+        /* A d > 0 is feasible iff A d >= 1 is (scale d). */
+        fmpq_mat_init(M, m, n + 1);
+        sol = _fmpq_vec_init(n);
+        r = _fmpq_vec_init(m);
+        for (i = 0; i < m; i++) {
+            fmpq_set_si(fmpq_mat_entry(M, i, 0), -1, 1);
+            for (j = 0; j < n; j++)
+                fmpq_set(fmpq_mat_entry(M, i, j + 1), fmpq_mat_entry(A, i, j));
+        }
+        PD_TRY(_pd_lp_min(&res, sol, NULL, NULL, M, NULL, NULL, err));
+        PD_CHECK_INTERNAL(res != _PD_LP_UNBOUNDED);
     }
-    PD_TRY(_pd_lp_min(&res, sol, NULL, NULL, M, NULL, NULL, err));
-    PD_CHECK_INTERNAL(res != _PD_LP_UNBOUNDED);
     if (res == _PD_LP_OPTIMAL) {
         *nonempty = 1;
         _pd_vec_make_primitive(sol, n);
@@ -228,4 +291,38 @@ cleanup:
     fmpq_mat_clear(M);
     fmpq_mat_clear(R);
     return status;
+}
+
+int pd_cone_open_fmpz(fmpz *d, const fmpz *A, slong m, slong n)
+{
+    slong i, j;
+    int ne;
+    fmpq_mat_t M;
+    fmpq *dq;
+    if (m == 0) {
+        _fmpz_vec_zero(d, n);
+        return 1;
+    }
+    if (n <= PD_SEIDEL_MAX || m <= PD_SEIDEL_MAX)
+        return _pd_cone_open_seidel(d, NULL, A, m, n);
+    fmpq_mat_init(M, m, n);
+    for (i = 0; i < m; i++)
+        for (j = 0; j < n; j++)
+            fmpq_set_fmpz(fmpq_mat_entry(M, i, j), A + i * n + j);
+    dq = _fmpq_vec_init(n);
+    if (pd_cone_open(&ne, dq, NULL, M, NULL) != PD_OK)
+        ne = -1;
+    for (j = 0; j < n && ne == 1; j++)
+        fmpz_set(d + j, fmpq_numref(dq + j));   /* primitive integer */
+    _fmpq_vec_clear(dq, n);
+    fmpq_mat_clear(M);
+    return ne;
+}
+
+int pd_cone_open_fmpz_extend(fmpz *d, const fmpz *A, slong m, slong n,
+                             slong m0)
+{
+    if (m0 <= 0 || !(n <= PD_SEIDEL_MAX || m <= PD_SEIDEL_MAX))
+        return pd_cone_open_fmpz(d, A, m, n);
+    return _pd_cone_extend_seidel(d, A, m, n, m0);
 }

@@ -205,3 +205,186 @@ cleanup:
     pd_ptset_clear(C);
     return status;
 }
+
+/* qsort helper for the hinted hull: rows of a point list by index. */
+static const pd_ptset_struct *_pd_hint_set;
+
+static int _pd_hint_cmp(const void *a, const void *b)
+{
+    slong i = *(const slong *) a, j = *(const slong *) b;
+    int c = pd_vec_cmp_lex(pd_ptset_entry(_pd_hint_set, i),
+                           pd_ptset_entry(_pd_hint_set, j), _pd_hint_set->dim);
+    return c != 0 ? c : (i > j) - (i < j);
+}
+
+/* Integer images of rational vectors under a positive scaling: comparisons
+   of c.q between points, and signs, are unchanged. */
+static void _pd_rows_to_fmpz(fmpz *Z, const fmpq *rows, slong len, slong dim,
+                             int common)
+{
+    fmpz_t den;
+    slong i, j;
+    fmpz_init(den);
+    fmpz_one(den);
+    for (i = 0; i < len; i++) {
+        if (!common)
+            fmpz_one(den);
+        if (!common || i == 0) {
+            slong i0 = common ? 0 : i, i1 = common ? len : i + 1, a;
+            for (a = i0; a < i1; a++)
+                for (j = 0; j < dim; j++)
+                    fmpz_lcm(den, den, fmpq_denref(rows + a * dim + j));
+        }
+        for (j = 0; j < dim; j++) {
+            fmpz_divexact(Z + i * dim + j, den, fmpq_denref(rows + i * dim + j));
+            fmpz_mul(Z + i * dim + j, Z + i * dim + j, fmpq_numref(rows + i * dim + j));
+        }
+    }
+    fmpz_clear(den);
+}
+
+/* 1 iff point i of Z (u points) is the unique maximiser of c.q. */
+static int _pd_unique_max(const fmpz *Z, slong u, slong dim, slong i,
+                          const fmpz *c, fmpz_t s, fmpz_t t)
+{
+    slong q, j;
+    fmpz_zero(s);
+    for (j = 0; j < dim; j++)
+        fmpz_addmul(s, c + j, Z + i * dim + j);
+    for (q = 0; q < u; q++) {
+        if (q == i)
+            continue;
+        fmpz_zero(t);
+        for (j = 0; j < dim; j++)
+            fmpz_addmul(t, c + j, Z + q * dim + j);
+        if (fmpz_cmp(t, s) >= 0)
+            return 0;
+    }
+    return 1;
+}
+
+pd_status_t pd_hull_vertices_hinted(pd_ptset_t V, const pd_ptset_t P,
+                                    const pd_ptset_t dirs, pd_error_t err)
+{
+    pd_status_t status = PD_OK;
+    slong n = P->dim, len = P->len, u = 0, i, k;
+    slong *idx = NULL, *first = NULL;
+    char *state = NULL;               /* 1 vertex, 0 unknown, -1 dropped */
+    fmpz *Z = NULL, *C = NULL;
+    pd_ptset_t U, O;
+    fmpz_t s, t;
+
+    if (dirs == NULL || len <= 3 || n <= 1)
+        return pd_hull_vertices(V, P, err);
+    if (dirs->dim != n || dirs->len != len)
+        return pd_error_set(err, PD_EINVAL,
+                            "hull hints: %ld directions of dimension %ld for "
+                            "%ld points of dimension %ld", (long) dirs->len,
+                            (long) dirs->dim, (long) len, (long) n);
+
+    pd_ptset_init(U, n);
+    pd_ptset_init(O, n);
+    fmpz_init(s);
+    fmpz_init(t);
+    /* Distinct points in canonical order; first[a] .. first[a+1] are the
+       indices (into P) of the copies of distinct point a. */
+    idx = flint_malloc(len * sizeof(slong));
+    first = flint_malloc((len + 1) * sizeof(slong));
+    for (i = 0; i < len; i++)
+        idx[i] = i;
+    _pd_hint_set = P;
+    qsort(idx, len, sizeof(slong), _pd_hint_cmp);
+    _pd_hint_set = NULL;
+    for (i = 0; i < len; i++) {
+        if (i == 0 || pd_vec_cmp_lex(pd_ptset_entry(P, idx[i - 1]),
+                                     pd_ptset_entry(P, idx[i]), n) != 0) {
+            first[u++] = i;
+            pd_ptset_append(U, pd_ptset_entry(P, idx[i]));
+        }
+    }
+    first[u] = len;
+
+    Z = _fmpz_vec_init(u * n);
+    C = _fmpz_vec_init(len * n);
+    _pd_rows_to_fmpz(Z, U->coords, u, n, 1);
+    _pd_rows_to_fmpz(C, dirs->coords, len, n, 0);
+    state = flint_calloc(FLINT_MAX(u, 1), 1);
+    {
+        /* Machine integers when every dot product fits in 62 bits. */
+        flint_bitcnt_t bz = 0, bc = 0;
+        for (i = 0; i < u * n; i++)
+            bz = FLINT_MAX(bz, fmpz_bits(Z + i));
+        for (i = 0; i < len * n; i++)
+            bc = FLINT_MAX(bc, fmpz_bits(C + i));
+        if (bz + bc + FLINT_BIT_COUNT(n) + 1 <= 62) {
+            slong *zs = flint_malloc(u * n * sizeof(slong));
+            slong *cs = flint_malloc(len * n * sizeof(slong));
+            for (i = 0; i < u * n; i++)
+                zs[i] = fmpz_get_si(Z + i);
+            for (i = 0; i < len * n; i++)
+                cs[i] = fmpz_get_si(C + i);
+            for (i = 0; i < u; i++)
+                for (k = first[i]; k < first[i + 1] && state[i] == 0; k++) {
+                    const slong *c = cs + idx[k] * n;
+                    slong q, j, sp = 0;
+                    int uniq = 1;
+                    for (j = 0; j < n; j++)
+                        sp += c[j] * zs[i * n + j];
+                    for (q = 0; q < u && uniq; q++) {
+                        slong sq = 0;
+                        if (q == i)
+                            continue;
+                        for (j = 0; j < n; j++)
+                            sq += c[j] * zs[q * n + j];
+                        if (sq >= sp)
+                            uniq = 0;
+                    }
+                    if (uniq)
+                        state[i] = 1;
+                }
+            flint_free(zs);
+            flint_free(cs);
+        } else {
+            for (i = 0; i < u; i++)
+                for (k = first[i]; k < first[i + 1] && state[i] == 0; k++)
+                    if (_pd_unique_max(Z, u, n, i, C + idx[k] * n, s, t))
+                        state[i] = 1;
+        }
+    }
+
+    /* The rest by LP against the points still kept. */
+    for (i = 0; i < u; i++) {
+        int inside;
+        if (state[i] != 0)
+            continue;
+        pd_ptset_zero(O);
+        for (k = 0; k < u; k++)
+            if (k != i && state[k] >= 0)
+                pd_ptset_append(O, pd_ptset_entry(U, k));
+        PD_TRY(pd_hull_contains(&inside, NULL, NULL, NULL, O,
+                                pd_ptset_entry(U, i), err));
+        state[i] = inside ? -1 : 1;
+    }
+    pd_ptset_zero(V);
+    if (V->dim != n) {
+        pd_ptset_clear(V);
+        pd_ptset_init(V, n);
+    }
+    for (i = 0; i < u; i++)
+        if (state[i] > 0)
+            pd_ptset_append(V, pd_ptset_entry(U, i));
+
+cleanup:
+    flint_free(idx);
+    flint_free(first);
+    flint_free(state);
+    if (Z != NULL)
+        _fmpz_vec_clear(Z, u * n);
+    if (C != NULL)
+        _fmpz_vec_clear(C, len * n);
+    fmpz_clear(s);
+    fmpz_clear(t);
+    pd_ptset_clear(U);
+    pd_ptset_clear(O);
+    return status;
+}

@@ -1,6 +1,6 @@
 # src/sets: exact polytopes: cones, hulls, membership (cddlib, GMP rationals).
 libpathdiff_la_SOURCES += src/sets/lp.h src/sets/lp.c src/sets/ptset.c \
-  src/sets/cone.c src/sets/hull.c
+  src/sets/cone.c src/sets/hull.c src/sets/seidel.c
 pkginclude_HEADERS += include/pathdiff/sets.h
 check_PROGRAMS += tests/check_sets
 TESTS += tests/check_sets

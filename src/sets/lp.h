@@ -27,6 +27,17 @@ pd_status_t _pd_lp_min(_pd_lp_result_t *result, fmpq *x, fmpq_t opt,
    the same direction. Zero vectors stay zero. */
 void _pd_vec_make_primitive(fmpq *v, slong len);
 
+/* Open cone by Seidel's algorithm: A is m x n integer, row-major.
+   Returns 1 with d (n entries, primitive) and A d > 0, or 0 if the cone is
+   empty, with (if y != NULL) a Gordan vector y (m entries, primitive):
+   y >= 0, y != 0, A^T y = 0.  Exact; expected O(n! m) row operations, for
+   small n or m. */
+int _pd_cone_open_seidel(fmpz *d, fmpz *y, const fmpz *A, slong m, slong n);
+
+/* Same, extending a known witness: on entry d satisfies rows 0..m0-1 of A
+   strictly; returns 1 with d updated for all m rows, or 0 (d garbage). */
+int _pd_cone_extend_seidel(fmpz *d, const fmpz *A, slong m, slong n, slong m0);
+
 /* Small exact vector helpers (FLINT 2.9 has no _fmpq_vec_set/zero). */
 void _pd_qvec_zero(fmpq *v, slong len);
 void _pd_qvec_set(fmpq *r, const fmpq *v, slong len);
