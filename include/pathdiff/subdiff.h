@@ -19,13 +19,17 @@ extern "C" {
    One complete pattern reached by the enumeration (every tied node
    chosen).  Invariant: pattern has nslots entries (a valid pattern, active
    at x); gradient has n entries, grad P_s(x); guard_node[0..nguards) are
-   the nodes owning the guards that vanish at x, in push order: these are
-   the guards given to pd_local_activity, so activity->mult[j] and
-   activity->witness refer to guard j of this list; essentially_active ==
-   activity->active and decided_by == activity->step.  ray_active is
-   PD_FALSE when essentially_active is PD_FALSE (a ray-active piece is
-   essentially active), else from pd_local_ray_activity with its
-   certificate in ray. */
+   the nodes owning the guards that vanish at x, in push order;
+   activity->mult[j] and activity->witness refer to guard j of this list;
+   essentially_active == activity->active and decided_by == activity->step.
+   The decision and its certificate are in the format of local.h, whoever
+   made them: the enumeration itself when its first-order data decide
+   (OPEN_CONE: dir = d, curve = x + t d; AFFINE: every vanishing guard
+   affine, mult a Gordan vector), pd_local_activity otherwise.  ray_active
+   is PD_FALSE when essentially_active is PD_FALSE (a ray-active piece is
+   essentially active); PD_TRUE with ray = the same ray x + t d when
+   decided by OPEN_CONE; else from pd_local_ray_activity, certificate in
+   ray. */
 typedef struct {
     slong *pattern;
     fmpq *gradient;
@@ -41,21 +45,26 @@ typedef struct {
 /* A prefix cut off before its last tied node was chosen (output-sensitive
    enumeration): no completion of it is essentially active.  Invariant:
    pattern has nslots entries, -1 in the slots of the nodes not chosen yet;
-   node is the last node chosen; guard_node[0..nguards) own the vanishing
-   guards of the prefix, and mult[0..nguards) certifies the refutation:
-     PD_STEP_AFFINE       mult >= 0, != 0, zero on non-affine guards,
-                          sum mult_j grad g_j(x) = 0 (Gordan: the affine
-                          guards alone have an empty open cone, and affine
-                          guards are exact to first order)
-     PD_STEP_CLOSED_CONE  mult > 0 on every guard, sum mult_j grad g_j(x)
-                          = 0, the gradients span Q^n (Stiemke: the closed
-                          cone is {0}, no curve enters)
-     other steps          decided by pd_local_activity (first-order steps
-                          only): mult is its multiplier vector (may be 0). */
+   node is the last node chosen; guard_node[0..nguards) own the guards of
+   the prefix that vanish at x, grads (nguards x n, row-major) are their
+   gradients at x and affine[j] says whether guard j has degree <= 1; step
+   is how the cut was decided:
+     PD_STEP_AFFINE       the affine guards alone have an empty open cone
+                          (affine guards are exact to first order);
+     PD_STEP_CLOSED_CONE  {d : grads.d >= 0} = {0} (no curve enters);
+     other steps          decided by pd_local_activity (first-order steps).
+   mult (nguards entries) is the certificate: NULL until
+   pd_clarke_cut_certify computes it (cutting needs no certificate, and a
+   large enumeration makes thousands of cuts); then for AFFINE mult >= 0,
+   != 0, zero on non-affine guards, sum mult_j grads_j = 0 (Gordan), for
+   CLOSED_CONE mult > 0 with sum mult_j grads_j = 0 and grads of rank n
+   (Stiemke), for other steps the multipliers pd_local_activity gave. */
 typedef struct {
     slong *pattern;
     slong node;
     slong *guard_node;
+    fmpq *grads;
+    int *affine;
     fmpq *mult;
     slong nguards;
     pd_step_t step;
@@ -120,6 +129,12 @@ void pd_clarke_clear(pd_clarke_t C);
    exact re-check. */
 pd_status_t pd_clarke_at(pd_clarke_t C, const pd_prog_t P, const fmpq *x,
                          const pd_limits_t lim, pd_error_t err) PD_WARN_UNUSED;
+
+/* Compute the certificate (mult) of cut i of C, if not there yet.
+   PD_EINVAL if i is out of range; PD_EINTERNAL if the LP that must find
+   it fails. */
+pd_status_t pd_clarke_cut_certify(pd_clarke_t C, slong i,
+                                  pd_error_t err) PD_WARN_UNUSED;
 
 /* ------------------------------------------------------------------------
    The backprop conservative field (MATH.md 5)

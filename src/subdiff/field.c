@@ -1,0 +1,258 @@
+/* field.c: the backprop conservative field at a point, as the vertices of
+   its convex hull (MATH.md 5), group by group. */
+#include "pd-impl.h"
+#include "pathdiff/exact.h"
+#include "pathdiff/local.h"
+#include "pathdiff/sets.h"
+#include "pathdiff/subdiff.h"
+#include "subdiff/subdiff-impl.h"
+
+/* Union-find over tied-node positions 0..k-1. */
+static slong _pd_uf_find(slong *parent, slong i)
+{
+    while (parent[i] != i) {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    return i;
+}
+
+static void _pd_uf_union(slong *parent, slong i, slong j)
+{
+    i = _pd_uf_find(parent, i);
+    j = _pd_uf_find(parent, j);
+    if (i < j)
+        parent[j] = i;
+    else if (j < i)
+        parent[i] = j;
+}
+
+/* group[t] for the k tied nodes tied[0..k): two tied nodes share a group
+   when one is an ancestor of the other (then some path may meet both and
+   backprop multiplies their local derivatives).  Ancestry among tied
+   nodes is carried forward as bit sets, one per node. */
+static void _pd_field_groups(slong *group, const pd_prog_t P,
+                             const slong *tied, slong k)
+{
+    slong words = (k + FLINT_BITS - 1) / FLINT_BITS, i, j, a, t;
+    ulong *anc = flint_calloc(P->len * FLINT_MAX(words, 1), sizeof(ulong));
+    slong *pos = flint_malloc(P->len * sizeof(slong));
+    slong *parent = flint_malloc(FLINT_MAX(k, 1) * sizeof(slong));
+
+    for (i = 0; i < P->len; i++)
+        pos[i] = -1;
+    for (t = 0; t < k; t++) {
+        pos[tied[t]] = t;
+        parent[t] = t;
+    }
+    for (i = 0; i < P->len; i++) {
+        ulong *ai = anc + i * words;
+        const pd_node_struct *nd = P->nodes + i;
+        for (a = 0; a < nd->nargs; a++) {
+            const ulong *aa = anc + nd->args[a] * words;
+            for (j = 0; j < words; j++)
+                ai[j] |= aa[j];
+        }
+        if (pos[i] >= 0) {
+            /* i is tied: join it with every tied ancestor. */
+            for (j = 0; j < words; j++) {
+                ulong w = ai[j];
+                slong b;
+                for (b = 0; w != 0; b++, w >>= 1)
+                    if (w & 1)
+                        _pd_uf_union(parent, pos[i], j * FLINT_BITS + b);
+            }
+            ai[pos[i] / FLINT_BITS] |= UWORD(1) << (pos[i] % FLINT_BITS);
+        }
+    }
+    for (t = 0; t < k; t++)
+        group[t] = _pd_uf_find(parent, t);
+    flint_free(parent);
+    flint_free(pos);
+    flint_free(anc);
+}
+
+pd_status_t pd_field_vertices(pd_ptset_t V, slong *ngroups, slong *choices,
+                              const pd_prog_t P, const fmpq *x,
+                              const pd_limits_t lim, pd_error_t err)
+{
+    pd_status_t status = PD_OK;
+    slong n = P->ninputs, k = 0, i, t, g, ng = 0, nch = 0, max_pieces;
+    pd_eval_t ev;
+    slong *tied = NULL, *group = NULL, *members = NULL, *pattern = NULL;
+    fmpq *gref = NULL, *grad = NULL;
+    fmpq_t val;
+    pd_ptset_t H, S, Vg, Sum;
+    pd_limits_t deflim;
+
+    if (lim == NULL) {
+        pd_limits_init(deflim);
+        lim = deflim;
+    }
+    max_pieces = lim->max_pieces;
+
+    pd_eval_init(ev, P);
+    pd_ptset_init(H, n);
+    pd_ptset_init(S, n);
+    pd_ptset_init(Vg, n);
+    pd_ptset_init(Sum, n);
+    fmpq_init(val);
+    gref = _fmpq_vec_init(FLINT_MAX(n, 1));
+    grad = _fmpq_vec_init(FLINT_MAX(n, 1));
+    pd_ptset_zero(V);
+    if (V->dim != n) {
+        pd_ptset_clear(V);
+        pd_ptset_init(V, n);
+    }
+
+    PD_TRY(pd_eval_fmpq(ev, P, x, err));
+    tied = flint_malloc(FLINT_MAX(P->len, 1) * sizeof(slong));
+    for (i = 0; i < P->len; i++)
+        if (pd_eval_is_tied(ev, i))
+            tied[k++] = i;
+    pattern = flint_malloc(FLINT_MAX(P->nslots, 1) * sizeof(slong));
+    for (i = 0; i < P->nslots; i++)
+        pattern[i] = ev->pattern[i];
+    PD_TRY(pd_piece_grad_fmpq(gref, val, P, pattern, x, err));
+
+    /* H = {0}: the running Minkowski sum of the groups' hulls. */
+    {
+        fmpq *z = _fmpq_vec_init(FLINT_MAX(n, 1));
+        pd_ptset_append(H, z);
+        _fmpq_vec_clear(z, FLINT_MAX(n, 1));
+    }
+
+    group = flint_malloc(FLINT_MAX(k, 1) * sizeof(slong));
+    members = flint_malloc(FLINT_MAX(k, 1) * sizeof(slong));
+    _pd_field_groups(group, P, tied, k);
+
+    for (g = 0; g < k; g++) {
+        slong nm = 0, j;
+        int more;
+        if (group[g] != g)
+            continue;                 /* not a group's representative */
+        ng++;
+        for (t = 0; t < k; t++)
+            if (group[t] == g)
+                members[nm++] = tied[t];
+
+        /* Every vertex choice of the group, the other nodes at their
+           reference choice: an odometer over the members' active choices. */
+        pd_ptset_zero(S);
+        for (j = 0; j < nm; j++)
+            pd_eval_choice_first(pattern + P->nodes[members[j]].slot, ev,
+                                 members[j]);
+        do {
+            if (max_pieces > 0 && nch >= max_pieces) {
+                status = pd_error_set(err, PD_ELIMIT,
+                    "the backprop field needs more than %ld vertex choices "
+                    "(--max-pieces)", (long) max_pieces);
+                goto cleanup;
+            }
+            if (pd_limits_expired(lim)) {
+                status = pd_error_set(err, PD_ELIMIT,
+                    "time limit reached while computing the backprop field");
+                goto cleanup;
+            }
+            nch++;
+            PD_TRY(pd_piece_grad_fmpq(grad, val, P, pattern, x, err));
+            for (i = 0; i < n; i++)
+                fmpq_sub(grad + i, grad + i, gref + i);
+            pd_ptset_append(S, grad);
+            more = 0;
+            for (j = nm - 1; j >= 0 && !more; j--) {
+                slong *c = pattern + P->nodes[members[j]].slot;
+                if (pd_eval_choice_next(c, ev, members[j]))
+                    more = 1;
+                else
+                    pd_eval_choice_first(c, ev, members[j]);
+            }
+        } while (more);
+        /* Back to the reference choices for the next group. */
+        for (j = 0; j < nm; j++) {
+            slong s0 = P->nodes[members[j]].slot;
+            slong ns = pd_prog_node_nslots(P, members[j]), q;
+            for (q = 0; q < ns; q++)
+                pattern[s0 + q] = ev->pattern[s0 + q];
+        }
+
+        PD_TRY(pd_hull_vertices(Vg, S, err));
+        if (Vg->len == 1 && _pd_qvec_is_zero_sd(pd_ptset_entry(Vg, 0), n))
+            continue;                 /* the group changes nothing */
+        if (max_pieces > 0 && H->len * Vg->len > max_pieces) {
+            status = pd_error_set(err, PD_ELIMIT,
+                "the backprop field's hull needs more than %ld points "
+                "(--max-pieces)", (long) max_pieces);
+            goto cleanup;
+        }
+        pd_ptset_zero(Sum);
+        for (i = 0; i < H->len; i++)
+            for (j = 0; j < Vg->len; j++) {
+                slong q;
+                for (q = 0; q < n; q++)
+                    fmpq_add(grad + q, pd_ptset_entry(H, i) + q,
+                             pd_ptset_entry(Vg, j) + q);
+                pd_ptset_append(Sum, grad);
+            }
+        PD_TRY(pd_hull_vertices(H, Sum, err));
+    }
+
+    for (i = 0; i < H->len; i++) {
+        slong q;
+        for (q = 0; q < n; q++)
+            fmpq_add(grad + q, pd_ptset_entry(H, i) + q, gref + q);
+        pd_ptset_append(V, grad);
+    }
+    pd_ptset_sort_unique(V);
+
+cleanup:
+    if (status != PD_OK)
+        pd_ptset_zero(V);
+    if (ngroups != NULL)
+        *ngroups = (status == PD_OK) ? ng : 0;
+    if (choices != NULL)
+        *choices = nch;
+    flint_free(tied);
+    flint_free(group);
+    flint_free(members);
+    flint_free(pattern);
+    _fmpq_vec_clear(gref, FLINT_MAX(n, 1));
+    _fmpq_vec_clear(grad, FLINT_MAX(n, 1));
+    fmpq_clear(val);
+    pd_ptset_clear(H);
+    pd_ptset_clear(S);
+    pd_ptset_clear(Vg);
+    pd_ptset_clear(Sum);
+    pd_eval_clear(ev);
+    return status;
+}
+
+void pd_field_init(pd_field_t F)
+{
+    pd_clarke_init(F->clarke);
+    pd_ptset_init(F->vertices, 0);
+    F->ngroups = 0;
+    F->choices = 0;
+}
+
+void pd_field_clear(pd_field_t F)
+{
+    pd_clarke_clear(F->clarke);
+    pd_ptset_clear(F->vertices);
+}
+
+pd_status_t pd_field_at(pd_field_t F, const pd_prog_t P, const fmpq *x,
+                        const pd_limits_t lim, pd_error_t err)
+{
+    pd_status_t status;
+    status = pd_clarke_at(F->clarke, P, x, lim, err);
+    if (status != PD_OK) {
+        pd_ptset_zero(F->vertices);
+        return status;
+    }
+    status = pd_field_vertices(F->vertices, &F->ngroups, &F->choices, P, x,
+                               lim, err);
+    if (status != PD_OK)
+        _pd_clarke_reset(F->clarke);
+    return status;
+}
