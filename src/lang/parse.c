@@ -291,7 +291,8 @@ static pd_status_t parse_brackets(pd_val_t *out, pd_parser_t *ps)
         if (el[n].kind == PD_VAL_MATRIX) {
             status = _pd_parser_error(ps, PD_EPARSE, el[n].line, el[n].col,
                                       "matrix where a scalar or a row is needed: "
-                                      "entries of [...] are scalars, or vectors for the rows of a matrix");
+                                      "entries of [...] are scalars, or vectors "
+                                      "for the rows of a matrix");
             goto cleanup;
         }
         if (n > 0 && el[n].kind != el[0].kind) {
