@@ -94,7 +94,7 @@ slong pd_eval_active_branches(slong *branches, const pd_eval_t ev, slong i);
    lexicographically smallest active choice (the canonical one, for SORT
    the stable permutation); _next advances to the next active choice in
    lexicographic order and returns 1, or returns 0 (choice unchanged) when
-   choice was the last.  An untied node has exactly one active choice.
+   choice was the last (choice must be an active choice of node i).  An untied node has exactly one active choice.
    For SORT the active permutations permute each block of equal values
    among themselves: their number is the product of the block sizes'
    factorials. */

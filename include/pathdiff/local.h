@@ -21,7 +21,9 @@ extern "C" {
    timeout:       wall-clock seconds for the whole computation (<= 0: none);
                   pd_limits_start turns it into deadline.
    z3_rlimit:     Z3 resource limit per call (deterministic; 0: do not call
-                  Z3 at all).
+                  Z3 at all).  Some nlqsat phases check it rarely, so each
+                  call also has a wall-clock cap: 5 s, or what is left
+                  before deadline if that is less.
    curve_budget:  number of candidate witness curves tried in step 5.
    curve_order:   highest power of t in a witness curve (>= 1).
    deadline:      absolute time (seconds, monotonic clock) after which

@@ -399,6 +399,8 @@ cleanup:
     _pd_germ_clear(G);
     if (status == PD_OK)
         status = self_check(act, g, k, x, ctx, err);
+    else if (status == PD_ELIMIT)
+        decide(act, PD_UNKNOWN, PD_STEP_NONE, "time limit reached");
     return status;
 }
 
@@ -560,5 +562,7 @@ cleanup:
     _pd_germ_clear(G);
     if (status == PD_OK)
         status = self_check(act, g, k, x, ctx, err);
+    else if (status == PD_ELIMIT)
+        decide(act, PD_UNKNOWN, PD_STEP_NONE, "time limit reached");
     return status;
 }
