@@ -1,11 +1,10 @@
-/* cmd_field.c: `pathdiff field` (not available yet). */
+/* cmd_field.c: `pathdiff field FILE --at P`: the backprop conservative
+   field and the Clarke set beside it (the body is in cmd_clarke.c). */
 #include "cli.h"
-#include <stdio.h>
+
+int pd_cli_clarke_main(int argc, char **argv, int field);
 
 int pd_cmd_field(int argc, char **argv)
 {
-    (void) argc;
-    (void) argv;
-    fprintf(stderr, "pathdiff field: not available in this build\n");
-    return PD_EXIT_USAGE;
+    return pd_cli_clarke_main(argc, argv, 1);
 }
