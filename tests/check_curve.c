@@ -3,11 +3,11 @@
    identities, numeric AD and oracles along a curve.  Expected values are
    derived by hand (comments show how) or checked against independent
    computations (exact evaluation, exact AD, Clarke at the sample). */
-#include "testlib.h"
 #include "pathdiff/curve.h"
 #include "pathdiff/exact.h"
-#include <string.h>
+#include "testlib.h"
 #include <stdio.h>
+#include <string.h>
 
 /* ---------------------------------------------------------------------- */
 /* Helpers                                                                 */
@@ -20,7 +20,7 @@ static void load(pd_prog_t P, const char *text)
     pd_prog_init(P);
     if (pd_parse_string(P, text, "test.pd", err) != PD_OK)
         ck_abort_msg("parse failed: %s at %ld:%ld in\n%s", err->msg,
-                     (long) err->line, (long) err->col, text);
+                     (long)err->line, (long)err->col, text);
 }
 
 static void set_poly(fmpq_poly_t p, const char *s)
@@ -95,7 +95,7 @@ static void assert_realalg(const pd_realalg_t x, const slong *c, slong len,
     ck_assert_int_eq(fmpz_poly_length(x->poly), len);
     for (k = 0; k < len; k++)
         ck_assert_msg(fmpz_equal_si(x->poly->coeffs + k, c[k]),
-                      "coefficient %ld of the minimal polynomial", (long) k);
+                      "coefficient %ld of the minimal polynomial", (long)k);
     fmpq_init(a);
     pd_test_fmpq_set_str(a, lo);
     pd_assert_fmpq_eq(x->lo, a);
@@ -260,7 +260,8 @@ START_TEST(realalg_simplest_between)
             set_poly(p, cases[k][j]);
             fmpq_set_si(lo, -3, 1);
             fmpq_set_si(hi, 3, 1);
-            ck_assert_int_eq(pd_realalg_roots(&r, &n, p, 1, lo, hi, err), PD_OK);
+            ck_assert_int_eq(pd_realalg_roots(&r, &n, p, 1, lo, hi, err),
+                             PD_OK);
             ck_assert_int_ge(n, 1);
             pd_realalg_set(j == 0 ? x : y, r + n - 1);
             while (n > 0)
@@ -287,10 +288,14 @@ START_TEST(realalg_decimal_strings)
 {
     /* rationals formatted like C's %.10g, correctly rounded, ties to even */
     static const char *cases[][2] = {
-        {"1/3", "0.3333333333"},      {"2/3", "0.6666666667"},
-        {"12345678901", "1.23456789e+10"}, {"1/100000", "1e-05"},
-        {"1/10000", "0.0001"},       {"-5/2", "-2.5"},
-        {"0", "0"},                   {"1234567890", "1234567890"},
+        {"1/3", "0.3333333333"},
+        {"2/3", "0.6666666667"},
+        {"12345678901", "1.23456789e+10"},
+        {"1/100000", "1e-05"},
+        {"1/10000", "0.0001"},
+        {"-5/2", "-2.5"},
+        {"0", "0"},
+        {"1234567890", "1234567890"},
         {"9999999999/1000000000", "9.999999999"},
         {"99999999999/10000000000", "10"},
         {"12345678905/100000000000", "0.123456789"},
@@ -301,7 +306,7 @@ START_TEST(realalg_decimal_strings)
     pd_realalg_t x;
     fmpq_init(q);
     pd_realalg_init(x);
-    for (k = 0; k < (slong) (sizeof(cases) / sizeof(cases[0])); k++) {
+    for (k = 0; k < (slong)(sizeof(cases) / sizeof(cases[0])); k++) {
         char *s;
         pd_test_fmpq_set_str(q, cases[k][0]);
         pd_realalg_set_fmpq(x, q);
@@ -357,8 +362,9 @@ START_TEST(realalg_random)
             }
             if (k + 1 < n) {
                 ck_assert_int_eq(pd_realalg_cmp(r + k, r + k + 1), -1);
-                ck_assert_int_eq(pd_realalg_simplest_between(q, r + k, r + k + 1, err),
-                                 PD_OK);
+                ck_assert_int_eq(
+                    pd_realalg_simplest_between(q, r + k, r + k + 1, err),
+                    PD_OK);
                 ck_assert_int_eq(pd_realalg_cmp_fmpq(r + k, q), -1);
                 ck_assert_int_eq(pd_realalg_cmp_fmpq(r + k + 1, q), 1);
             }
@@ -371,11 +377,12 @@ START_TEST(realalg_random)
                 fmpq_init(h2);
                 fmpq_sub_si(l2, r[k].lo, 1);
                 fmpq_add_si(h2, r[k].hi, 1);
-                ck_assert_int_eq(pd_realalg_roots(&o, &no, m, 1, l2, h2, err), PD_OK);
+                ck_assert_int_eq(pd_realalg_roots(&o, &no, m, 1, l2, h2, err),
+                                 PD_OK);
                 for (i = 0; i < no; i++) {
                     if (pd_realalg_cmp(o + i, r + k) != 0)
-                        ck_assert(pd_realalg_cmp_fmpq(o + i, r[k].lo) < 0
-                                  || pd_realalg_cmp_fmpq(o + i, r[k].hi) > 0);
+                        ck_assert(pd_realalg_cmp_fmpq(o + i, r[k].lo) < 0 ||
+                                  pd_realalg_cmp_fmpq(o + i, r[k].hi) > 0);
                     pd_realalg_clear(o + i);
                 }
                 flint_free(o);
@@ -402,47 +409,52 @@ END_TEST
 
 START_TEST(parse_polys)
 {
-    static const char *cases[][2] = {
-        {"3/2*t^2", "3/2*t^2"},
-        {"t - 1 + t^2", "t^2 + t - 1"},
-        {"-(t - 1)^2", "-t^2 + 2*t - 1"},
-        {"0.5*t + 1e-1", "1/2*t + 1/10"},
-        {"2.5E+1", "25"},
-        {"(t + 1)*(t - 1)/4", "1/4*t^2 - 1/4"},
-        {"t/2/3", "1/6*t"},
-        {" - - t ", "t"},
-        {"t^0", "1"},
-        {"t - t", "0"},
-        {"1/3 - t^3", "-t^3 + 1/3"}};
+    static const char *cases[][2] = {{"3/2*t^2", "3/2*t^2"},
+                                     {"t - 1 + t^2", "t^2 + t - 1"},
+                                     {"-(t - 1)^2", "-t^2 + 2*t - 1"},
+                                     {"0.5*t + 1e-1", "1/2*t + 1/10"},
+                                     {"2.5E+1", "25"},
+                                     {"(t + 1)*(t - 1)/4", "1/4*t^2 - 1/4"},
+                                     {"t/2/3", "1/6*t"},
+                                     {" - - t ", "t"},
+                                     {"t^0", "1"},
+                                     {"t - t", "0"},
+                                     {"1/3 - t^3", "-t^3 + 1/3"}};
     static const struct {
         const char *s;
         pd_status_t code;
         slong col;
-    } bad[] = {
-        {"", PD_EPARSE, 1},        {"t +", PD_EPARSE, 4},
-        {"t^-1", PD_EPARSE, 3},    {"t/(t+1)", PD_EPARSE, 3},
-        {"1/0", PD_EDOM, 3},       {"x", PD_EPARSE, 1},
-        {"(t", PD_EPARSE, 1},      {"t)", PD_EPARSE, 2},
-        {"2 t", PD_EPARSE, 3},     {"t^1.5", PD_EPARSE, 3},
-        {"t^2^2", PD_EPARSE, 4},   {"t^1001", PD_ELIMIT, 3},
-        {"(t^1000)^11", PD_ELIMIT, 10}, {"t $", PD_EPARSE, 3}};
+    } bad[] = {{"", PD_EPARSE, 1},
+               {"t +", PD_EPARSE, 4},
+               {"t^-1", PD_EPARSE, 3},
+               {"t/(t+1)", PD_EPARSE, 3},
+               {"1/0", PD_EDOM, 3},
+               {"x", PD_EPARSE, 1},
+               {"(t", PD_EPARSE, 1},
+               {"t)", PD_EPARSE, 2},
+               {"2 t", PD_EPARSE, 3},
+               {"t^1.5", PD_EPARSE, 3},
+               {"t^2^2", PD_EPARSE, 4},
+               {"t^1001", PD_ELIMIT, 3},
+               {"(t^1000)^11", PD_ELIMIT, 10},
+               {"t $", PD_EPARSE, 3}};
     fmpq_poly_t p;
     pd_error_t err;
     slong k;
 
     pd_error_init(err);
     fmpq_poly_init(p);
-    for (k = 0; k < (slong) (sizeof(cases) / sizeof(cases[0])); k++) {
+    for (k = 0; k < (slong)(sizeof(cases) / sizeof(cases[0])); k++) {
         ck_assert_msg(pd_curve_poly_parse(p, cases[k][0], 0, err) == PD_OK,
                       "%s: %s", cases[k][0], err->msg);
         assert_poly_str(p, cases[k][1]);
     }
-    for (k = 0; k < (slong) (sizeof(bad) / sizeof(bad[0])); k++) {
+    for (k = 0; k < (slong)(sizeof(bad) / sizeof(bad[0])); k++) {
         pd_error_reset(err);
         ck_assert_msg(pd_curve_poly_parse(p, bad[k].s, 0, err) == bad[k].code,
-                      "'%s' gave %d (%s)", bad[k].s, (int) err->code, err->msg);
+                      "'%s' gave %d (%s)", bad[k].s, (int)err->code, err->msg);
         ck_assert_msg(err->col == bad[k].col, "'%s': column %ld, expected %ld",
-                      bad[k].s, (long) err->col, (long) bad[k].col);
+                      bad[k].s, (long)err->col, (long)bad[k].col);
     }
     /* col0 shifts columns */
     pd_error_reset(err);
@@ -462,15 +474,14 @@ START_TEST(parse_curves_and_ranges)
     static const struct {
         const char *spec;
         slong col;
-    } bad[] = {
-        {"x=t, y=", 8},          /* empty polynomial                      */
-        {"x=t, z=t", 6},         /* z is not an input                     */
-        {"x=t", 4},              /* y missing: column after the end       */
-        {"x=t, x=t^2", 6},       /* x twice                               */
-        {"x=t, y=t, t", 11},     /* mixing named and positional           */
-        {"=t, y=t", 1},          /* no name                               */
-        {"x=t, y=t^", 10},       /* bad polynomial: column in the spec    */
-        {"t, t, t", 7}};         /* more coordinates than inputs          */
+    } bad[] = {{"x=t, y=", 8},      /* empty polynomial                      */
+               {"x=t, z=t", 6},     /* z is not an input                     */
+               {"x=t", 4},          /* y missing: column after the end       */
+               {"x=t, x=t^2", 6},   /* x twice                               */
+               {"x=t, y=t, t", 11}, /* mixing named and positional           */
+               {"=t, y=t", 1},      /* no name                               */
+               {"x=t, y=t^", 10},   /* bad polynomial: column in the spec    */
+               {"t, t, t", 7}};     /* more coordinates than inputs          */
 
     pd_error_init(err);
     fmpq_init(q);
@@ -482,12 +493,13 @@ START_TEST(parse_curves_and_ranges)
     ck_assert_int_eq(pd_curve_parse(g, P, "1 - t, (t)^2", err), PD_OK);
     assert_poly_str(g->coord + 0, "-t + 1");
     assert_poly_str(g->coord + 1, "t^2");
-    for (k = 0; k < (slong) (sizeof(bad) / sizeof(bad[0])); k++) {
+    for (k = 0; k < (slong)(sizeof(bad) / sizeof(bad[0])); k++) {
         pd_error_reset(err);
         ck_assert_msg(pd_curve_parse(g, P, bad[k].spec, err) == PD_EPARSE,
                       "'%s' accepted", bad[k].spec);
-        ck_assert_msg(err->col == bad[k].col, "'%s': column %ld, expected %ld (%s)",
-                      bad[k].spec, (long) err->col, (long) bad[k].col, err->msg);
+        ck_assert_msg(err->col == bad[k].col,
+                      "'%s': column %ld, expected %ld (%s)", bad[k].spec,
+                      (long)err->col, (long)bad[k].col, err->msg);
         ck_assert_int_eq(err->line, 1);
         ck_assert_str_eq(err->file, "--curve");
         ck_assert_str_eq(err->text, bad[k].spec);
@@ -547,8 +559,8 @@ END_TEST
    form gives 1 (lhs, f(1,1) - f(0,0)) against 2. */
 START_TEST(max_along_diagonal)
 {
-    static const char *good[] = {"pytorch", "jax", "tensorflow", "max=first",
-                                 "max=last", "max=split"};
+    static const char *good[] = {"pytorch",   "jax",      "tensorflow",
+                                 "max=first", "max=last", "max=split"};
     pd_prog_t P;
     pd_curve_t g;
     pd_curve_result_t R;
@@ -935,48 +947,70 @@ END_TEST
 static char *random_program(flint_rand_t state, const char *ops, slong nodes)
 {
     char *buf = flint_malloc(8192);
-    slong pos = 0, k, nops = (slong) strlen(ops);
+    slong pos = 0, k, nops = (slong)strlen(ops);
     static const char *leaves[] = {"x", "y", "z", "1", "1/2", "-2"};
     pos += sprintf(buf + pos, "input x, y, z\n");
     for (k = 0; k < nodes; k++) {
         /* operands: earlier nodes, inputs, constants */
         char a[16], b[16], c[16];
         static const char *in[] = {"x", "y", "z"};
-#define PICK(dst)                                                         \
-    do {                                                                  \
-        if (k > 0 && n_randint(state, 2))                                 \
-            sprintf(dst, "h%ld", (long) n_randint(state, k));             \
-        else if (n_randint(state, 5) == 0)                                \
-            sprintf(dst, "%s", leaves[3 + n_randint(state, 3)]);          \
-        else                                                              \
-            sprintf(dst, "%s", in[n_randint(state, 3)]);                  \
+#define PICK(dst)                                                              \
+    do {                                                                       \
+        if (k > 0 && n_randint(state, 2))                                      \
+            sprintf(dst, "h%ld", (long)n_randint(state, k));                   \
+        else if (n_randint(state, 5) == 0)                                     \
+            sprintf(dst, "%s", leaves[3 + n_randint(state, 3)]);               \
+        else                                                                   \
+            sprintf(dst, "%s", in[n_randint(state, 3)]);                       \
     } while (0)
         PICK(a);
         PICK(b);
         PICK(c);
 #undef PICK
         switch (n_randint(state, 4) == 0 ? 'x' : ops[n_randint(state, nops)]) {
-        case 'r': pos += sprintf(buf + pos, "h%ld = relu(%s - %s)\n", (long) k, a, b); break;
-        case 'a': pos += sprintf(buf + pos, "h%ld = abs(%s + %s)\n", (long) k, a, b); break;
-        case 'm': pos += sprintf(buf + pos, "h%ld = max(%s, %s, %s)\n", (long) k, a, b, c); break;
-        case 'n': pos += sprintf(buf + pos, "h%ld = min(%s, %s)\n", (long) k, a, b); break;
-        case 'l': pos += sprintf(buf + pos, "h%ld = leaky_relu(%s - %s, 1/4)\n", (long) k, a, b); break;
-        case 'c': pos += sprintf(buf + pos, "h%ld = clamp(%s, -1/2, 1/2)\n", (long) k, a); break;
-        case 'h': pos += sprintf(buf + pos, "h%ld = hardtanh(%s + %s)\n", (long) k, a, b); break;
-        case 's': pos += sprintf(buf + pos, "h%ld = dot([1, 2, 3], sort([%s, %s, %s]))\n",
-                                 (long) k, a, b, c); break;
+        case 'r':
+            pos += sprintf(buf + pos, "h%ld = relu(%s - %s)\n", (long)k, a, b);
+            break;
+        case 'a':
+            pos += sprintf(buf + pos, "h%ld = abs(%s + %s)\n", (long)k, a, b);
+            break;
+        case 'm':
+            pos += sprintf(buf + pos, "h%ld = max(%s, %s, %s)\n", (long)k, a, b,
+                           c);
+            break;
+        case 'n':
+            pos += sprintf(buf + pos, "h%ld = min(%s, %s)\n", (long)k, a, b);
+            break;
+        case 'l':
+            pos += sprintf(buf + pos, "h%ld = leaky_relu(%s - %s, 1/4)\n",
+                           (long)k, a, b);
+            break;
+        case 'c':
+            pos +=
+                sprintf(buf + pos, "h%ld = clamp(%s, -1/2, 1/2)\n", (long)k, a);
+            break;
+        case 'h':
+            pos +=
+                sprintf(buf + pos, "h%ld = hardtanh(%s + %s)\n", (long)k, a, b);
+            break;
+        case 's':
+            pos += sprintf(buf + pos,
+                           "h%ld = dot([1, 2, 3], sort([%s, %s, %s]))\n",
+                           (long)k, a, b, c);
+            break;
         default:
             /* products by an input only: degrees grow linearly */
             if (n_randint(state, 2))
-                pos += sprintf(buf + pos, "h%ld = %s * %s - %s\n", (long) k, a,
+                pos += sprintf(buf + pos, "h%ld = %s * %s - %s\n", (long)k, a,
                                in[n_randint(state, 3)], c);
             else
-                pos += sprintf(buf + pos, "h%ld = 2*%s + %s/3\n", (long) k, a, b);
+                pos +=
+                    sprintf(buf + pos, "h%ld = 2*%s + %s/3\n", (long)k, a, b);
             break;
         }
     }
-    pos += sprintf(buf + pos, "output h%ld + h%ld\n", (long) (nodes - 1),
-                   (long) n_randint(state, nodes));
+    pos += sprintf(buf + pos, "output h%ld + h%ld\n", (long)(nodes - 1),
+                   (long)n_randint(state, nodes));
     return buf;
 }
 
@@ -991,8 +1025,9 @@ static void random_curve(pd_curve_t g, flint_rand_t state)
             fmpq_poly_set(g->coord + k, g->coord + n_randint(state, k));
             continue;
         }
-        for (j = 0; j <= (slong) n_randint(state, 3); j++)
-            fmpq_poly_set_coeff_si(g->coord + k, j, (slong) n_randint(state, 7) - 3);
+        for (j = 0; j <= (slong)n_randint(state, 3); j++)
+            fmpq_poly_set_coeff_si(g->coord + k, j,
+                                   (slong)n_randint(state, 7) - 3);
         if (n_randint(state, 3) == 0)
             fmpq_poly_scalar_div_si(g->coord + k, g->coord + k, 2);
     }
@@ -1028,8 +1063,10 @@ static void cross_check(const pd_curve_result_t R, const pd_prog_t P,
         ck_assert_int_eq(pd_eval_fmpq(ev, P, x, err), PD_OK);
         fmpq_poly_evaluate_fmpq(v, I->f, I->sample);
         ck_assert_msg(fmpq_equal(v, pd_eval_output(ev)),
-                      "f o gamma disagrees with exact evaluation in\n%s", prog_text);
-        ck_assert_msg(ev->ntied == I->ntied, "tied sets differ in\n%s", prog_text);
+                      "f o gamma disagrees with exact evaluation in\n%s",
+                      prog_text);
+        ck_assert_msg(ev->ntied == I->ntied, "tied sets differ in\n%s",
+                      prog_text);
         for (j = 0; j < I->ntied; j++)
             ck_assert(pd_eval_is_tied(ev, I->tied[j]));
         ck_assert_int_eq(pd_ad_grad_fmpq(w, grad, T, x, err), PD_OK);
@@ -1073,16 +1110,20 @@ START_TEST(random_frameworks_hold)
             conv_from(C, convs[c]);
             pd_curve_result_init(R);
             st = pd_curve_check(R, P, g, C, NULL, err);
-            ck_assert_msg(st == PD_OK, "%s: %s in\n%s", convs[c], err->msg, text);
+            ck_assert_msg(st == PD_OK, "%s: %s in\n%s", convs[c], err->msg,
+                          text);
             for (k = 0; k < R->nintervals; k++) {
                 ck_assert_msg(R->intervals[k].holds[PD_CURVE_CLARKE] == PD_TRUE,
-                              "Clarke fails (seed %lu) in\n%s", (unsigned long) pd_test_seed, text);
+                              "Clarke fails (seed %lu) in\n%s",
+                              (unsigned long)pd_test_seed, text);
                 ck_assert_msg(R->intervals[k].holds[PD_CURVE_FIELD] == PD_TRUE,
                               "field fails in\n%s", text);
-                ck_assert_msg(R->intervals[k].holds[PD_CURVE_CONVENTION] == PD_TRUE,
+                ck_assert_msg(R->intervals[k].holds[PD_CURVE_CONVENTION] ==
+                                  PD_TRUE,
                               "%s fails in\n%s", convs[c], text);
             }
-            ck_assert_msg(R->integral.holds == PD_TRUE, "integral fails in\n%s", text);
+            ck_assert_msg(R->integral.holds == PD_TRUE, "integral fails in\n%s",
+                          text);
             for (k = 0; k < R->nintervals; k++) {
                 slong j;
                 for (j = 0; j < R->intervals[k].ntied; j++)
@@ -1103,12 +1144,12 @@ START_TEST(random_frameworks_hold)
     }
     /* the random cases must reach what they claim to test: ties of every
        kind along intervals, several vertex choices, breakpoints */
-    ck_assert_msg(kinds[0] > 0 && kinds[1] > 0 && kinds[2] > 0 && multi > 0
-                      && breaks > 0,
+    ck_assert_msg(kinds[0] > 0 && kinds[1] > 0 && kinds[2] > 0 && multi > 0 &&
+                      breaks > 0,
                   "random cases too tame: ties %ld %ld %ld, choices %ld, "
                   "breakpoints %ld",
-                  (long) kinds[0], (long) kinds[1], (long) kinds[2], (long) multi,
-                  (long) breaks);
+                  (long)kinds[0], (long)kinds[1], (long)kinds[2], (long)multi,
+                  (long)breaks);
     flint_randclear(state);
 }
 END_TEST
@@ -1138,8 +1179,8 @@ START_TEST(random_one_argument_rules_pass)
         ck_assert_int_eq(pd_curve_check(R, P, g, C, NULL, err), PD_OK);
         for (k = 0; k < R->nintervals; k++)
             tied_total += R->intervals[k].ntied;
-        ck_assert_msg(R->conservative == PD_TRUE, "one-argument rule reported in\n%s",
-                      text);
+        ck_assert_msg(R->conservative == PD_TRUE,
+                      "one-argument rule reported in\n%s", text);
         pd_curve_result_clear(R);
         pd_curve_clear(g);
         pd_prog_clear(P);
@@ -1169,22 +1210,25 @@ START_TEST(random_max_both)
     conv_from(C, "max=both");
     for (iter = 0; iter < 30 * pd_test_mult; iter++) {
         /* max(L1, L2) with L1 - L2 = (x - y) (a1 + ...): curve x = y */
-        slong a1 = (slong) n_randint(state, 5) - 2, a2 = (slong) n_randint(state, 5) - 2;
-        slong c = 1 + n_randint(state, 3), s = (slong) n_randint(state, 5) - 2;
+        slong a1 = (slong)n_randint(state, 5) - 2,
+              a2 = (slong)n_randint(state, 5) - 2;
+        slong c = 1 + n_randint(state, 3), s = (slong)n_randint(state, 5) - 2;
         pd_prog_t P;
         pd_curve_t g;
         pd_curve_result_t R;
         slong k, j;
         int inside = n_randint(state, 2);
 
-        sprintf(text, "input x, y\nm = max(%ld*x + %ld*y + x, %ld*x + %ld*y + y)\n"
-                      "output %ld*m + %ld*x*y\n",
-                (long) a1, (long) a2, (long) a1, (long) a2, (long) c, (long) s);
+        sprintf(text,
+                "input x, y\nm = max(%ld*x + %ld*y + x, %ld*x + %ld*y + y)\n"
+                "output %ld*m + %ld*x*y\n",
+                (long)a1, (long)a2, (long)a1, (long)a2, (long)c, (long)s);
         load(P, text);
         pd_curve_init(g, 2);
         /* a random non-constant polynomial p(t) of degree 1..3 */
-        for (j = 0; j <= 1 + (slong) n_randint(state, 3); j++)
-            fmpq_poly_set_coeff_si(g->coord + 0, j, (slong) n_randint(state, 7) - 3);
+        for (j = 0; j <= 1 + (slong)n_randint(state, 3); j++)
+            fmpq_poly_set_coeff_si(g->coord + 0, j,
+                                   (slong)n_randint(state, 7) - 3);
         if (fmpq_poly_degree(g->coord + 0) < 1)
             fmpq_poly_set_coeff_si(g->coord + 0, 1, 1);
         if (inside) {
@@ -1195,7 +1239,7 @@ START_TEST(random_max_both)
                 fmpq_poly_t d;
                 fmpq_poly_init(d);
                 fmpq_poly_set_coeff_si(d, 1, 1);
-                fmpq_poly_set_coeff_si(d, 0, -(slong) n_randint(state, 3) + 1);
+                fmpq_poly_set_coeff_si(d, 0, -(slong)n_randint(state, 3) + 1);
                 fmpq_poly_add(g->coord + 1, g->coord + 0, d);
                 fmpq_poly_clear(d);
             }
@@ -1223,8 +1267,8 @@ START_TEST(random_max_both)
         if (inside && a1 + a2 + 1 != 0) {
             ck_assert_int_eq(R->conservative, PD_FALSE);
             ck_assert_int_eq(R->cex.found, 1);
-            ck_assert(!fmpq_equal(R->cex.lhs, R->cex.rhs)
-                      || !fmpq_poly_equal(R->cex.lhs_poly, R->cex.rhs_poly));
+            ck_assert(!fmpq_equal(R->cex.lhs, R->cex.rhs) ||
+                      !fmpq_poly_equal(R->cex.lhs_poly, R->cex.rhs_poly));
         } else {
             ck_assert_int_eq(R->conservative, PD_TRUE);
         }
@@ -1308,16 +1352,15 @@ START_TEST(oracle_rows)
     static const struct {
         const char *text;
         slong line, col;
-    } bad[] = {
-        {"x,d_x,d_y\n", 1, 1},               /* no t                */
-        {"t,d_x\n", 1, 1},                   /* no d_y              */
-        {"t,d_x,d_y,d_z\n", 1, 11},          /* unknown column      */
-        {"t,d_x,d_x,d_y\n", 1, 7},           /* d_x twice           */
-        {"t,d_x,d_y\n1/2,1\n", 2, 1},        /* short row           */
-        {"t,d_x,d_y\n1/2,1,abc\n", 2, 7},    /* bad number          */
-        {"t,d_x,d_y\n1/2,1,nan\n", 2, 7},
-        {"t,t,d_x,d_y\n", 1, 3},             /* t twice             */
-        {"# only a comment\n", 0, 0}};       /* no header           */
+    } bad[] = {{"x,d_x,d_y\n", 1, 1},            /* no t                */
+               {"t,d_x\n", 1, 1},                /* no d_y              */
+               {"t,d_x,d_y,d_z\n", 1, 11},       /* unknown column      */
+               {"t,d_x,d_x,d_y\n", 1, 7},        /* d_x twice           */
+               {"t,d_x,d_y\n1/2,1\n", 2, 1},     /* short row           */
+               {"t,d_x,d_y\n1/2,1,abc\n", 2, 7}, /* bad number          */
+               {"t,d_x,d_y\n1/2,1,nan\n", 2, 7},
+               {"t,t,d_x,d_y\n", 1, 3},       /* t twice             */
+               {"# only a comment\n", 0, 0}}; /* no header           */
     slong k;
 
     pd_error_init(err);
@@ -1330,11 +1373,11 @@ START_TEST(oracle_rows)
                          O, P,
                          "# from a tool\n"
                          "t, x, d_y, d_x\n"
-                         "1/4, 0.25, 0.5, 0.5\n"     /* split: holds      */
+                         "1/4, 0.25, 0.5, 0.5\n" /* split: holds      */
                          "\n"
-                         "0.5, 0.5, 1, 1\n"          /* both: 2 != 1      */
-                         "0, 0, 1, 0\n"              /* an end            */
-                         "2, 2, 1, 0\n"              /* outside           */
+                         "0.5, 0.5, 1, 1\n"             /* both: 2 != 1      */
+                         "0, 0, 1, 0\n"                 /* an end            */
+                         "2, 2, 1, 0\n"                 /* outside           */
                          "3/4, 0.75, 0.5000001, 0.5\n", /* rounding      */
                          "o.csv", err),
                      PD_OK);
@@ -1366,19 +1409,20 @@ START_TEST(oracle_rows)
     fmpq_set_si(tol, -1, 1);
     ck_assert_int_eq(pd_curve_oracle_check(O, R, g, tol, err), PD_EINVAL);
 
-    for (k = 0; k < (slong) (sizeof(bad) / sizeof(bad[0])); k++) {
+    for (k = 0; k < (slong)(sizeof(bad) / sizeof(bad[0])); k++) {
         pd_error_reset(err);
-        ck_assert_msg(pd_curve_oracle_read_string(O, P, bad[k].text, "o.csv", err)
-                          == PD_EPARSE,
+        ck_assert_msg(pd_curve_oracle_read_string(O, P, bad[k].text, "o.csv",
+                                                  err) == PD_EPARSE,
                       "accepted: %s", bad[k].text);
         ck_assert_msg(err->line == bad[k].line && err->col == bad[k].col,
                       "%s: at %ld:%ld, expected %ld:%ld (%s)", bad[k].text,
-                      (long) err->line, (long) err->col, (long) bad[k].line,
-                      (long) bad[k].col, err->msg);
+                      (long)err->line, (long)err->col, (long)bad[k].line,
+                      (long)bad[k].col, err->msg);
         ck_assert_int_eq(O->nrows, 0);
     }
     pd_error_reset(err);
-    ck_assert_int_eq(pd_curve_oracle_read(O, P, "/nonexistent/o.csv", err), PD_EIO);
+    ck_assert_int_eq(pd_curve_oracle_read(O, P, "/nonexistent/o.csv", err),
+                     PD_EIO);
     pd_curve_oracle_clear(O);
     pd_curve_result_clear(R);
     pd_curve_clear(g);

@@ -371,10 +371,12 @@ static int max_tie_point(const _pd_cpiece_struct *pc, const pd_prog_t P,
     return tie;
 }
 
-/* Split piece pc at node i into out (pc is left as is). */
+/* Split piece pc at node i into out.  The last sub-piece takes over pc's
+   node arrays (pc is discarded by the caller afterwards), the others copy
+   them. */
 static pd_status_t split_node(_pd_cpiece_struct **out, slong *nout, slong *aout,
-                              const _pd_cpiece_struct *pc, const pd_prog_t P,
-                              slong i, pd_error_t err)
+                              _pd_cpiece_struct *pc, const pd_prog_t P, slong i,
+                              pd_error_t err)
 {
     const pd_node_struct *nd = P->nodes + i;
     slong ns = pd_prog_node_nslots(P, i), nargs = nd->nargs;
@@ -432,7 +434,19 @@ static pd_status_t split_node(_pd_cpiece_struct **out, slong *nout, slong *aout,
             continue;
         /* emit sub-pieces start..k as one piece */
         q = list_push(out, nout, aout, P->len, P->nslots);
-        piece_copy_upto(q, pc, i, P->nslots);
+        if (k == nsub - 1) {
+            fmpq_poly_struct *tv = q->val;
+            int *tt = q->tied;
+            slong *tp = q->pattern;
+            q->val = pc->val;
+            q->tied = pc->tied;
+            q->pattern = pc->pattern;
+            pc->val = tv;
+            pc->tied = tt;
+            pc->pattern = tp;
+        } else {
+            piece_copy_upto(q, pc, i, P->nslots);
+        }
         qqbar_set(q->lo, start == 0 ? pc->lo : roots + start - 1);
         qqbar_set(q->hi, k == m ? pc->hi : roots + k);
         if (start == k)

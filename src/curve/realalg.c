@@ -139,6 +139,62 @@ slong _pd_qqbar_sort_unique(qqbar_ptr v, slong n)
     return k;
 }
 
+/* A sound exclusion test: 1 if f (non-zero) certainly has no root in
+   [lo, hi], from interval evaluations of f on 1, 4, then 16 equal parts of
+   an enclosure of [lo, hi].  0 means "maybe": the caller then finds the
+   roots exactly. */
+static int roots_excluded(const fmpz_poly_t f, const qqbar_t lo,
+                          const qqbar_t hi)
+{
+    arb_poly_t fb;
+    arb_t l, u, w, x, y;
+    arf_t a, b;
+    slong k, parts, prec = 64;
+    int excluded = 0;
+
+    arb_poly_init(fb);
+    arb_init(l);
+    arb_init(u);
+    arb_init(w);
+    arb_init(x);
+    arb_init(y);
+    arf_init(a);
+    arf_init(b);
+    qqbar_get_arb(l, lo, prec);
+    qqbar_get_arb(u, hi, prec);
+    arb_poly_set_fmpz_poly(fb, f, prec);
+    /* [lower(lo), upper(hi)] as the hull of the two balls */
+    arb_get_lbound_arf(a, l, prec);
+    arb_get_ubound_arf(b, u, prec);
+    arb_set_arf(l, a);
+    arb_set_arf(u, b);
+    for (parts = 1; parts <= 16 && !excluded; parts *= 4) {
+        arb_sub(w, u, l, prec);
+        arb_div_ui(w, w, parts, prec);
+        excluded = 1;
+        for (k = 0; k < parts && excluded; k++) {
+            /* the part [l + k w, l + (k + 1) w], enclosed generously */
+            arb_mul_ui(x, w, k, prec);
+            arb_add(x, x, l, prec);
+            arb_mul_ui(y, w, k + 1, prec);
+            arb_add(y, y, l, prec);
+            arb_union(x, x, y, prec);
+            arb_poly_evaluate(y, fb, x, prec);
+            if (arb_contains_zero(y))
+                excluded = 0;
+        }
+    }
+    arf_clear(a);
+    arf_clear(b);
+    arb_clear(l);
+    arb_clear(u);
+    arb_clear(w);
+    arb_clear(x);
+    arb_clear(y);
+    arb_poly_clear(fb);
+    return excluded;
+}
+
 void _pd_qqbar_roots_open(qqbar_ptr *res, slong *n, slong *alloc,
                           const fmpq_poly_t p, const qqbar_t lo,
                           const qqbar_t hi)
@@ -151,6 +207,9 @@ void _pd_qqbar_roots_open(qqbar_ptr *res, slong *n, slong *alloc,
     fmpz_poly_factor_init(fac);
     fmpq_poly_get_numerator(num, p);
     if (fmpz_poly_degree(num) < 1)
+        goto done;
+    /* cheap first: most guards have no root on a given piece */
+    if (roots_excluded(num, lo, hi))
         goto done;
     fmpz_poly_factor(fac, num);
     for (i = 0; i < fac->num; i++) {
