@@ -7,8 +7,6 @@
 #include "pathdiff/subdiff.h"
 #include <string.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <time.h>
 
 /* ---- building programs ------------------------------------------------ */
 
@@ -668,6 +666,79 @@ START_TEST(verdicts)
 }
 END_TEST
 
+START_TEST(undecided_and_timeout)
+{
+    /* The cusp with the higher-order steps switched off (no witness
+       curves, no Z3): the cusp piece stays undecided.  The inner hull is
+       {(0,0)}, the outer one the segment to (0,1); rays decide the rest
+       (the closed cone of the cusp piece is the x axis, and both of its
+       rays leave the region), so f is still known to be differentiable.
+       Verdicts: (0,0) gradient, (0,1/2) undecided, (0,-1/2) spurious
+       (the field is {0} x [-1,1]). */
+    pd_prog_t P;
+    pd_field_t F;
+    pd_limits_t lim;
+    pd_error_t err;
+    slong x, y, x2, at[] = {0, 0}, pt0[] = {0, 0}, seg[] = {0, 0, 0, 1};
+    slong fld[] = {0, -1, 0, 1};
+    fmpq *pt = point(2, at, NULL);
+    pd_prog_init(P);
+    pd_error_init(err);
+    x = input(P, "x");
+    y = input(P, "y");
+    x2 = POW(x, 2);
+    pd_prog_set_output(P, SUB(RELU(SUB(y, x2)), RELU(SUB(y, scale(P, 2, x2)))));
+    pd_limits_init(lim);
+    lim->curve_budget = 0;
+    lim->z3_rlimit = 0;
+    pd_field_init(F);
+    ck_assert_int_eq(pd_field_at(F, P, pt, lim, err), PD_OK);
+    ck_assert_int_eq(F->clarke->undecided, 1);
+    ck_assert_int_eq(count_active(F->clarke, PD_UNKNOWN), 1);
+    assert_set(F->clarke->vertices, 1, pt0, 1);
+    assert_set(F->clarke->outer, 2, seg, 1);
+    assert_set(F->vertices, 2, fld, 1);
+    ck_assert_int_eq(F->clarke->differentiable, PD_TRUE);
+    {
+        slong g[] = {0, 0}, h[] = {0, 1}, hd[] = {1, 2}, m[] = {0, -1};
+        ck_assert_int_eq(judge(F, 2, g, NULL), PD_VERDICT_GRADIENT);
+        ck_assert_int_eq(judge(F, 2, h, hd), PD_VERDICT_UNDECIDED);
+        ck_assert_int_eq(judge(F, 2, m, hd), PD_VERDICT_SPURIOUS);
+    }
+    pd_field_clear(F);
+    pd_prog_clear(P);
+
+    /* A deadline already past: PD_ELIMIT, no partial answer. */
+    {
+        pd_clarke_t C;
+        slong i, acc;
+        pd_prog_init(P);
+        x = input(P, "x");
+        y = input(P, "y");
+        acc = RELU(x);
+        for (i = 1; i < 6; i++)
+            acc = ADD(acc, RELU(ADD(scale(P, i, x), y)));
+        pd_prog_set_output(P, acc);
+        pd_limits_init(lim);
+        lim->timeout = 1e-9;
+        pd_limits_start(lim);
+        while (!pd_limits_expired(lim))
+            ;
+        pd_clarke_init(C);
+        ck_assert_int_eq(pd_clarke_at(C, P, pt, lim, err), PD_ELIMIT);
+        ck_assert_int_eq(C->npieces, 0);
+        pd_error_reset(err);
+        pd_field_init(F);
+        ck_assert_int_eq(pd_field_at(F, P, pt, lim, err), PD_ELIMIT);
+        ck_assert_int_eq(F->vertices->len, 0);
+        pd_field_clear(F);
+        pd_clarke_clear(C);
+        pd_prog_clear(P);
+    }
+    _fmpq_vec_clear(pt, 2);
+}
+END_TEST
+
 /* ---- random programs at kinks ----------------------------------------- */
 
 static slong find_slong(const slong *v, slong len, slong x)
@@ -826,6 +897,60 @@ static int in_region(const pd_prog_t P, const slong *s, const fmpq *y)
     return ok;
 }
 
+/* The field by brute force: backprop at every active pattern (every
+   vertex choice at every tied node), then the hull.  Returns 0 (V left
+   empty) when there are more than cap patterns. */
+static int field_brute(pd_ptset_t V, const pd_prog_t P, const fmpq *x, slong cap)
+{
+    pd_eval_t ev;
+    pd_error_t err;
+    pd_ptset_t S;
+    slong *pat, *tied, k = 0, i, count = 0, n = P->ninputs;
+    fmpq *g = _fmpq_vec_init(FLINT_MAX(n, 1));
+    fmpq_t val;
+    int more, ok = 1;
+    pd_error_init(err);
+    fmpq_init(val);
+    pd_eval_init(ev, P);
+    pd_ptset_init(S, n);
+    ck_assert_int_eq(pd_eval_fmpq(ev, P, x, err), PD_OK);
+    pat = flint_malloc(FLINT_MAX(P->nslots, 1) * sizeof(slong));
+    tied = flint_malloc(FLINT_MAX(P->len, 1) * sizeof(slong));
+    for (i = 0; i < P->nslots; i++)
+        pat[i] = ev->pattern[i];
+    for (i = 0; i < P->len; i++)
+        if (pd_eval_is_tied(ev, i)) {
+            tied[k++] = i;
+            pd_eval_choice_first(pat + P->nodes[i].slot, ev, i);
+        }
+    do {
+        if (++count > cap) {
+            ok = 0;
+            break;
+        }
+        ck_assert_int_eq(pd_piece_grad_fmpq(g, val, P, pat, x, err), PD_OK);
+        pd_ptset_append(S, g);
+        more = 0;
+        for (i = k - 1; i >= 0 && !more; i--) {
+            slong *c = pat + P->nodes[tied[i]].slot;
+            if (pd_eval_choice_next(c, ev, tied[i]))
+                more = 1;
+            else
+                pd_eval_choice_first(c, ev, tied[i]);
+        }
+    } while (more);
+    pd_ptset_zero(V);
+    if (ok)
+        ck_assert_int_eq(pd_hull_vertices(V, S, err), PD_OK);
+    pd_ptset_clear(S);
+    flint_free(pat);
+    flint_free(tied);
+    pd_eval_clear(ev);
+    fmpq_clear(val);
+    _fmpq_vec_clear(g, FLINT_MAX(n, 1));
+    return ok;
+}
+
 static void print_prog(const pd_prog_t P, const fmpq *x)
 {
     char *s = pd_prog_get_str(P);
@@ -845,7 +970,7 @@ START_TEST(random_properties)
     flint_rand_t st;
     pd_error_t err;
     slong it, i, j, tied_cases = 0, untied_cases = 0, near_checked = 0;
-    slong vertex_checked = 0;
+    slong vertex_checked = 0, brute_checked = 0;
     pd_limits_t lim;
     pd_test_randinit(st, 31);
     pd_error_init(err);
@@ -870,17 +995,24 @@ START_TEST(random_properties)
         pd_field_init(F);
         fmpq_init(val);
         fmpq_init(t);
-        {
-            double t0 = (double) clock() / CLOCKS_PER_SEC;
-            st_ = pd_field_at(F, P, x, lim, err);
-            if (getenv("PD_DEBUG_SLOW") && (double) clock() / CLOCKS_PER_SEC - t0 > 0.2) {
-                printf("slow %.2f s, undecided %ld\n", (double) clock() / CLOCKS_PER_SEC - t0, (long) F->clarke->undecided);
-                print_prog(P, x);
-            }
-        }
+        st_ = pd_field_at(F, P, x, lim, err);
         if (st_ != PD_OK)
             print_prog(P, x);
         ck_assert_msg(st_ == PD_OK, "status %d: %s", st_, err->msg);
+
+        /* The field equals the hull of backprop over every vertex choice
+           (brute force, an independent second method). */
+        {
+            pd_ptset_t B;
+            pd_ptset_init(B, n);
+            if (field_brute(B, P, x, 512)) {
+                if (!pd_ptset_equal(B, F->vertices))
+                    print_prog(P, x);
+                ck_assert(pd_ptset_equal(B, F->vertices));
+                brute_checked++;
+            }
+            pd_ptset_clear(B);
+        }
 
         /* Clarke (inner hull) lies in the hull of the field. */
         for (i = 0; i < F->clarke->vertices->len; i++) {
@@ -1003,6 +1135,7 @@ START_TEST(random_properties)
     ck_assert_int_gt(untied_cases, 3);
     ck_assert_int_gt(near_checked, 200 * pd_test_mult);
     ck_assert_int_gt(vertex_checked, 100 * pd_test_mult);
+    ck_assert_int_gt(brute_checked, 100 * pd_test_mult);
     flint_randclear(st);
 }
 END_TEST
@@ -1089,6 +1222,7 @@ int main(void)
     tcase_add_test(tf, shared_versus_written_twice);
     tcase_add_test(tf, clamp_leaky_abs);
     tcase_add_test(tv, verdicts);
+    tcase_add_test(tv, undecided_and_timeout);
     tcase_add_test(tr, random_properties);
     tcase_set_timeout(tr, 120);
     suite_add_tcase(s, tc);

@@ -150,7 +150,10 @@ pd_status_t pd_clarke_cut_certify(pd_clarke_t C, slong i,
    is an ancestor of the other); every path of the DAG meets one group at
    most, so the backprop output is grad_ref + sum over groups of a term
    that depends on that group's choices only, and conv D_P(x) is
-   grad_ref plus the Minkowski sum of the groups' hulls.
+   grad_ref plus the Minkowski sum of the groups' hulls.  The vertices of
+   that sum are enumerated through the normal cones of the groups'
+   vertices (a prefix is cut when their open cones cannot meet: exact
+   LP), so the work follows the number of field vertices.
 
    Invariant after a successful pd_field_at: clarke as after
    pd_clarke_at; vertices = the vertices of conv D_P(x) in canonical
@@ -168,8 +171,10 @@ void pd_field_init(pd_field_t F);
 void pd_field_clear(pd_field_t F);
 
 /* The field vertices only (V reset to dimension P->ninputs).  lim->
-   max_pieces bounds the vertex choices evaluated (PD_ELIMIT over it, or
-   past the deadline; V then empty).  PD_EINVAL if P has no output. */
+   max_pieces bounds the vertex choices evaluated within the groups and,
+   separately, the combinations of group vertices visited (PD_ELIMIT over
+   either, or past the deadline; V then empty).  PD_EINVAL if P has no
+   output. */
 pd_status_t pd_field_vertices(pd_ptset_t V, slong *ngroups, slong *choices,
                               const pd_prog_t P, const fmpq *x,
                               const pd_limits_t lim,

@@ -72,6 +72,178 @@ static void _pd_field_groups(slong *group, const pd_prog_t P,
     flint_free(anc);
 }
 
+/* Vertices of the Minkowski sum of the polytopes with vertex lists
+   hulls[0..nh) (each in canonical order), into H.  A point sum_g v_g is a
+   vertex iff the open normal cones of the v_g in their polytopes meet:
+   N(v) = {c : c.(v - w) > 0 for every other vertex w}; then c is
+   maximised at sum_g v_g alone, and the decomposition is unique.  So the
+   vertices are enumerated like the Clarke pieces: choose v_g group by
+   group, keep a witness c of the open cone of the rows chosen so far, and
+   cut a prefix as soon as that cone is empty (exact, Seidel).  The work
+   follows the number of vertices, not the product of the hull sizes. */
+typedef struct {
+    slong n, nh, nrows, ralloc;
+    const pd_ptset_struct *hulls;
+    fmpz **vrows;          /* vrows[g][a]: rows of N(vertex a of hull g) */
+    fmpz *rows;            /* the rows of the current prefix */
+    fmpz *cstack;          /* one witness per level */
+    slong *choice;
+    slong visited;
+    const pd_limits_struct *lim;
+    pd_ptset_struct *H;
+    fmpq *acc;
+} _pd_msum_struct;
+
+static void _pd_rat_to_primitive(fmpz *z, const fmpq *v, slong n)
+{
+    fmpz_t l, g;
+    slong j;
+    fmpz_init(l);
+    fmpz_init(g);
+    fmpz_one(l);
+    for (j = 0; j < n; j++)
+        fmpz_lcm(l, l, fmpq_denref(v + j));
+    for (j = 0; j < n; j++) {
+        fmpz_divexact(z + j, l, fmpq_denref(v + j));
+        fmpz_mul(z + j, z + j, fmpq_numref(v + j));
+        fmpz_gcd(g, g, z + j);
+    }
+    if (!fmpz_is_zero(g) && !fmpz_is_one(g))
+        for (j = 0; j < n; j++)
+            fmpz_divexact(z + j, z + j, g);
+    fmpz_clear(l);
+    fmpz_clear(g);
+}
+
+static pd_status_t _pd_msum_rec(_pd_msum_struct *M, slong g, pd_error_t err)
+{
+    pd_status_t status = PD_OK;
+    slong a, n = M->n, nn = FLINT_MAX(n, 1), j, r, k, r0;
+    const pd_ptset_struct *Vg;
+    fmpz *c, *cn;
+
+    if (g == M->nh) {
+        /* a vertex: the sum of the chosen vertices */
+        for (j = 0; j < n; j++)
+            fmpq_zero(M->acc + j);
+        for (k = 0; k < M->nh; k++)
+            for (j = 0; j < n; j++)
+                fmpq_add(M->acc + j, M->acc + j,
+                         pd_ptset_entry(M->hulls + k, M->choice[k]) + j);
+        pd_ptset_append(M->H, M->acc);
+        return PD_OK;
+    }
+    Vg = M->hulls + g;
+    c = M->cstack + g * nn;
+    cn = M->cstack + (g + 1) * nn;
+    r0 = M->nrows;
+    k = Vg->len - 1;                  /* rows per vertex */
+    for (a = 0; a < Vg->len; a++) {
+        int ok = 1;
+        if (M->lim->max_pieces > 0 && M->visited >= M->lim->max_pieces)
+            return pd_error_set(err, PD_ELIMIT,
+                "the backprop field needs more than %ld vertex combinations "
+                "(--max-pieces)", (long) M->lim->max_pieces);
+        if (pd_limits_expired(M->lim))
+            return pd_error_set(err, PD_ELIMIT,
+                "time limit reached while computing the backprop field (--timeout)");
+        M->visited++;
+        if (r0 + k > M->ralloc) {
+            slong na = FLINT_MAX(r0 + k, 2 * M->ralloc);
+            M->rows = flint_realloc(M->rows, na * nn * sizeof(fmpz));
+            for (j = M->ralloc * nn; j < na * nn; j++)
+                fmpz_init(M->rows + j);
+            M->ralloc = na;
+        }
+        for (r = 0; r < k * n; r++)
+            fmpz_set(M->rows + r0 * nn + r, M->vrows[g] + (a * k) * n + r);
+        M->nrows = r0 + k;
+        /* the parent's witness may do; otherwise extend it exactly */
+        for (r = r0; r < M->nrows && ok; r++) {
+            fmpz_t s;
+            fmpz_init(s);
+            for (j = 0; j < n; j++)
+                fmpz_addmul(s, M->rows + r * nn + j, c + j);
+            ok = fmpz_sgn(s) > 0;
+            fmpz_clear(s);
+        }
+        for (j = 0; j < n; j++)
+            fmpz_set(cn + j, c + j);
+        if (!ok) {
+            ok = pd_cone_open_fmpz_extend(cn, M->rows, M->nrows, n, r0);
+            if (ok < 0) {
+                status = pd_error_set(err, PD_EINTERNAL,
+                                      "internal error: open-cone LP failed");
+                break;
+            }
+        }
+        if (ok) {
+            M->choice[g] = a;
+            status = _pd_msum_rec(M, g + 1, err);
+            if (status != PD_OK)
+                break;
+        }
+    }
+    M->nrows = r0;
+    return status;
+}
+
+static pd_status_t _pd_minkowski_vertices(pd_ptset_t H,
+                                          const pd_ptset_struct *hulls,
+                                          slong nh, slong n,
+                                          const pd_limits_struct *lim,
+                                          pd_error_t err)
+{
+    pd_status_t status;
+    _pd_msum_struct M[1];
+    slong g, a, b, nn = FLINT_MAX(n, 1), r;
+    fmpq *diff = _fmpq_vec_init(nn);
+
+    pd_ptset_zero(H);
+    M->n = n;
+    M->nh = nh;
+    M->hulls = hulls;
+    M->nrows = M->ralloc = 0;
+    M->rows = NULL;
+    M->visited = 0;
+    M->lim = lim;
+    M->H = H;
+    M->acc = _fmpq_vec_init(nn);
+    M->choice = flint_malloc(FLINT_MAX(nh, 1) * sizeof(slong));
+    M->cstack = _fmpz_vec_init((nh + 1) * nn);
+    M->vrows = flint_malloc(FLINT_MAX(nh, 1) * sizeof(fmpz *));
+    for (g = 0; g < nh; g++) {
+        const pd_ptset_struct *Vg = hulls + g;
+        slong k = Vg->len - 1;
+        M->vrows[g] = _fmpz_vec_init(FLINT_MAX(Vg->len * k * n, 1));
+        for (a = 0; a < Vg->len; a++)
+            for (b = 0, r = 0; b < Vg->len; b++) {
+                slong j;
+                if (b == a)
+                    continue;
+                for (j = 0; j < n; j++)
+                    fmpq_sub(diff + j, pd_ptset_entry(Vg, a) + j,
+                             pd_ptset_entry(Vg, b) + j);
+                _pd_rat_to_primitive(M->vrows[g] + (a * k + r) * n, diff, n);
+                r++;
+            }
+    }
+    status = _pd_msum_rec(M, 0, err);
+    if (status != PD_OK)
+        pd_ptset_zero(H);
+    for (g = 0; g < nh; g++)
+        _fmpz_vec_clear(M->vrows[g],
+                        FLINT_MAX(hulls[g].len * (hulls[g].len - 1) * n, 1));
+    flint_free(M->vrows);
+    _fmpz_vec_clear(M->cstack, (nh + 1) * nn);
+    if (M->rows != NULL)
+        _fmpz_vec_clear(M->rows, M->ralloc * nn);
+    flint_free(M->choice);
+    _fmpq_vec_clear(M->acc, nn);
+    _fmpq_vec_clear(diff, nn);
+    return status;
+}
+
 pd_status_t pd_field_vertices(pd_ptset_t V, slong *ngroups, slong *choices,
                               const pd_prog_t P, const fmpq *x,
                               const pd_limits_t lim, pd_error_t err)
@@ -81,8 +253,10 @@ pd_status_t pd_field_vertices(pd_ptset_t V, slong *ngroups, slong *choices,
     pd_eval_t ev;
     slong *tied = NULL, *group = NULL, *members = NULL, *pattern = NULL;
     fmpq *gref = NULL, *grad = NULL;
+    pd_ptset_struct *hulls = NULL;
+    slong nh = 0;
     fmpq_t val;
-    pd_ptset_t H, S, Vg, Sum;
+    pd_ptset_t H, S, Vg;
     pd_limits_t deflim;
 
     if (lim == NULL) {
@@ -95,7 +269,6 @@ pd_status_t pd_field_vertices(pd_ptset_t V, slong *ngroups, slong *choices,
     pd_ptset_init(H, n);
     pd_ptset_init(S, n);
     pd_ptset_init(Vg, n);
-    pd_ptset_init(Sum, n);
     fmpq_init(val);
     gref = _fmpq_vec_init(FLINT_MAX(n, 1));
     grad = _fmpq_vec_init(FLINT_MAX(n, 1));
@@ -114,13 +287,6 @@ pd_status_t pd_field_vertices(pd_ptset_t V, slong *ngroups, slong *choices,
     for (i = 0; i < P->nslots; i++)
         pattern[i] = ev->pattern[i];
     PD_TRY(pd_piece_grad_fmpq(gref, val, P, pattern, x, err));
-
-    /* H = {0}: the running Minkowski sum of the groups' hulls. */
-    {
-        fmpq *z = _fmpq_vec_init(FLINT_MAX(n, 1));
-        pd_ptset_append(H, z);
-        _fmpq_vec_clear(z, FLINT_MAX(n, 1));
-    }
 
     group = flint_malloc(FLINT_MAX(k, 1) * sizeof(slong));
     members = flint_malloc(FLINT_MAX(k, 1) * sizeof(slong));
@@ -179,24 +345,14 @@ pd_status_t pd_field_vertices(pd_ptset_t V, slong *ngroups, slong *choices,
         PD_TRY(pd_hull_vertices(Vg, S, err));
         if (Vg->len == 1 && _pd_qvec_is_zero_sd(pd_ptset_entry(Vg, 0), n))
             continue;                 /* the group changes nothing */
-        if (max_pieces > 0 && H->len * Vg->len > max_pieces) {
-            status = pd_error_set(err, PD_ELIMIT,
-                "the backprop field's hull needs more than %ld points "
-                "(--max-pieces)", (long) max_pieces);
-            goto cleanup;
-        }
-        pd_ptset_zero(Sum);
-        for (i = 0; i < H->len; i++)
-            for (j = 0; j < Vg->len; j++) {
-                slong q;
-                for (q = 0; q < n; q++)
-                    fmpq_add(grad + q, pd_ptset_entry(H, i) + q,
-                             pd_ptset_entry(Vg, j) + q);
-                pd_ptset_append(Sum, grad);
-            }
-        PD_TRY(pd_hull_vertices(H, Sum, err));
+        hulls = flint_realloc(hulls, (nh + 1) * sizeof(pd_ptset_struct));
+        pd_ptset_init(hulls + nh, n);
+        pd_ptset_set(hulls + nh, Vg);
+        nh++;
     }
 
+    /* conv D_P(x) = gref + the Minkowski sum of the groups' hulls. */
+    PD_TRY(_pd_minkowski_vertices(H, hulls, nh, n, lim, err));
     for (i = 0; i < H->len; i++) {
         slong q;
         for (q = 0; q < n; q++)
@@ -212,6 +368,9 @@ cleanup:
         *ngroups = (status == PD_OK) ? ng : 0;
     if (choices != NULL)
         *choices = nch;
+    for (i = 0; i < nh; i++)
+        pd_ptset_clear(hulls + i);
+    flint_free(hulls);
     flint_free(tied);
     flint_free(group);
     flint_free(members);
@@ -222,7 +381,6 @@ cleanup:
     pd_ptset_clear(H);
     pd_ptset_clear(S);
     pd_ptset_clear(Vg);
-    pd_ptset_clear(Sum);
     pd_eval_clear(ev);
     return status;
 }
