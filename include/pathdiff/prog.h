@@ -71,6 +71,11 @@ typedef struct {
     slong *input_nodes;
     slong output;
     slong nslots;      /* total pattern slots over all nonsmooth nodes       */
+    slong inputs_alloc;  /* capacity of input_names and input_nodes         */
+    slong *name_table;   /* open-addressing hash of input names: entries are
+                            input number + 1, 0 = empty; size name_table_len,
+                            a power of two at least twice ninputs          */
+    slong name_table_len;
     char *file;        /* source file name, or NULL                          */
 } pd_prog_struct;
 typedef pd_prog_struct pd_prog_t[1];
@@ -102,6 +107,8 @@ slong pd_prog_nbranches(const pd_prog_t P, slong i);
 /* Number of pattern slots of node i: 1 for nonsmooth non-SORT, nargs for
    SORT, 0 for smooth nodes. */
 slong pd_prog_node_nslots(const pd_prog_t P, slong i);
+/* The input number of the input called name, or -1 (constant time). */
+slong pd_prog_input_index(const pd_prog_t P, const char *name);
 /* Number of nonsmooth nodes. */
 slong pd_prog_nonsmooth_count(const pd_prog_t P);
 

@@ -10,10 +10,11 @@ void pd_cli_print_error(const pd_error_t err)
         fprintf(stderr, "%s:%ld:%ld: %s\n", err->file[0] ? err->file : "<input>",
                 (long) err->line, (long) err->col, err->msg);
         if (err->text[0] != '\0') {
-            slong k;
+            slong k, n = (slong) strlen(err->text);
             fprintf(stderr, "  %s\n  ", err->text);
+            /* The stored line may be cut short: never read past its end. */
             for (k = 1; k < err->col; k++)
-                fputc(err->text[k - 1] == '\t' ? '\t' : ' ', stderr);
+                fputc(k <= n && err->text[k - 1] == '\t' ? '\t' : ' ', stderr);
             fputs("^\n", stderr);
         }
     } else if (err->file[0] != '\0') {

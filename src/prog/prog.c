@@ -24,6 +24,7 @@ void pd_prog_clear(pd_prog_t P)
         flint_free(P->input_names[i]);
     flint_free(P->input_names);
     flint_free(P->input_nodes);
+    flint_free(P->name_table);
     flint_free(P->file);
     memset(P, 0, sizeof(pd_prog_struct));
     P->output = -1;
@@ -92,30 +93,77 @@ static slong prog_push(pd_prog_t P, pd_op_t op, slong nargs, const slong *args,
     return P->len++;
 }
 
+static ulong name_hash(const char *s)
+{
+    ulong h = UWORD(1469598103934665603);
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char) *s) * UWORD(1099511628211);
+    return h;
+}
+
+/* Slot of name in the input-name table: where it is, or the empty slot
+   where it would go. */
+static slong name_slot(const pd_prog_t P, const char *name)
+{
+    slong mask = P->name_table_len - 1;
+    slong j = (slong) (name_hash(name) & (ulong) mask);
+    while (P->name_table[j] != 0
+           && strcmp(P->input_names[P->name_table[j] - 1], name) != 0)
+        j = (j + 1) & mask;
+    return j;
+}
+
+static void name_table_grow(pd_prog_t P)
+{
+    slong k, len = FLINT_MAX(16, 4 * (P->ninputs + 1));
+    slong pow2 = 16;
+    while (pow2 < len)
+        pow2 *= 2;
+    flint_free(P->name_table);
+    P->name_table = flint_calloc(pow2, sizeof(slong));
+    P->name_table_len = pow2;
+    for (k = 0; k < P->ninputs; k++)
+        P->name_table[name_slot(P, P->input_names[k])] = k + 1;
+}
+
 slong pd_prog_add_input(pd_prog_t P, const char *name, slong line, slong col,
                         pd_error_t err)
 {
-    slong i, k;
+    slong i, j;
     if (name == NULL || name[0] == '\0') {
         pd_error_set(err, PD_EINVAL, "an input needs a name");
         return -1;
     }
-    for (k = 0; k < P->ninputs; k++)
-        if (strcmp(P->input_names[k], name) == 0) {
-            pd_error_set(err, PD_EINVAL, "input '%s' declared twice", name);
-            return -1;
-        }
+    if (2 * (P->ninputs + 1) > P->name_table_len)
+        name_table_grow(P);
+    j = name_slot(P, name);
+    if (P->name_table[j] != 0) {
+        pd_error_set(err, PD_EINVAL, "input '%s' declared twice", name);
+        return -1;
+    }
     i = prog_push(P, PD_OP_INPUT, 0, NULL, line, col);
     P->nodes[i].index = P->ninputs;
     P->nodes[i].label = _pd_strdup(name);
-    P->input_names = flint_realloc(P->input_names,
-                                   (P->ninputs + 1) * sizeof(char *));
-    P->input_nodes = flint_realloc(P->input_nodes,
-                                   (P->ninputs + 1) * sizeof(slong));
+    if (P->ninputs == P->inputs_alloc) {
+        slong a = FLINT_MAX(8, 2 * P->inputs_alloc);
+        P->input_names = flint_realloc(P->input_names, a * sizeof(char *));
+        P->input_nodes = flint_realloc(P->input_nodes, a * sizeof(slong));
+        P->inputs_alloc = a;
+    }
     P->input_names[P->ninputs] = _pd_strdup(name);
     P->input_nodes[P->ninputs] = i;
+    P->name_table[j] = P->ninputs + 1;
     P->ninputs++;
     return i;
+}
+
+slong pd_prog_input_index(const pd_prog_t P, const char *name)
+{
+    slong j;
+    if (P->name_table_len == 0 || name == NULL)
+        return -1;
+    j = name_slot(P, name);
+    return P->name_table[j] - 1;
 }
 
 slong pd_prog_add_const(pd_prog_t P, const fmpq_t c, slong line, slong col,
@@ -293,6 +341,10 @@ char *pd_prog_node_name(const pd_prog_t P, slong i)
     return _pd_strdup(buf);
 }
 
+/* Longest chain of operations printed inline before a binding is made
+   (well under the language's nesting limit). */
+#define PRINT_MAX_DEPTH 32
+
 /* A growable string for printing. */
 typedef struct {
     char *s;
@@ -311,10 +363,13 @@ static void sb_add(strbuf *b, const char *t)
     b->len += n;
 }
 
+/* A constant as a literal that reads back as the same single value in any
+   position: negative or fractional values are bracketed, so `x * (3/4)` is
+   not read as `(x * 3) / 4`. */
 static void sb_fmpq(strbuf *b, const fmpq_t q)
 {
     char *t = fmpq_get_str(NULL, 10, q);
-    if (fmpq_sgn(q) < 0) {
+    if (fmpq_sgn(q) < 0 || !fmpz_is_one(fmpq_denref(q))) {
         sb_add(b, "(");
         sb_add(b, t);
         sb_add(b, ")");
@@ -326,6 +381,20 @@ static void sb_fmpq(strbuf *b, const fmpq_t q)
 
 /* Reference to node i inside an expression. */
 static void sb_ref(strbuf *b, const pd_prog_t P, const int *bound, slong i);
+
+/* Reference to an operand of NEG or DIV: a constant is bracketed so that the
+   operation is not folded into it when read back. */
+static void sb_ref_operand(strbuf *b, const pd_prog_t P, const int *bound,
+                           slong i)
+{
+    if (!bound[i] && P->nodes[i].op == PD_OP_CONST) {
+        sb_add(b, "(");
+        sb_ref(b, P, bound, i);
+        sb_add(b, ")");
+    } else {
+        sb_ref(b, P, bound, i);
+    }
+}
 
 static void sb_expr(strbuf *b, const pd_prog_t P, const int *bound, slong i)
 {
@@ -347,13 +416,16 @@ static void sb_expr(strbuf *b, const pd_prog_t P, const int *bound, slong i)
         sb_add(b, ")");
         break;
     case PD_OP_NEG:
+        /* -(3) is a NEG node over the constant 3, while -3 would be read
+           as the constant -3: bracket a constant operand. */
         sb_add(b, "(-");
-        sb_ref(b, P, bound, nd->args[0]);
+        sb_ref_operand(b, P, bound, nd->args[0]);
         sb_add(b, ")");
         break;
     case PD_OP_DIV:
+        /* (3) / 4 is a DIV node, 3 / 4 the constant 3/4. */
         sb_add(b, "(");
-        sb_ref(b, P, bound, nd->args[0]);
+        sb_ref_operand(b, P, bound, nd->args[0]);
         sb_add(b, " / ");
         sb_fmpq(b, nd->c);
         sb_add(b, ")");
@@ -410,14 +482,28 @@ char *pd_prog_get_str(const pd_prog_t P)
     slong i, k;
     slong *uses = flint_calloc(P->len + 1, sizeof(slong));
     int *bound = flint_calloc(P->len + 1, sizeof(int));
+    slong *depth = flint_calloc(P->len + 1, sizeof(slong));
     char buf[32];
 
     for (i = 0; i < P->len; i++)
         for (k = 0; k < P->nodes[i].nargs; k++)
             uses[P->nodes[i].args[k]]++;
+    /* Bind shared nodes and sort nodes, and any node whose inline
+       expression would nest deeper than PRINT_MAX_DEPTH: printing (and
+       reading back) then never recurses deeply, whatever the program. */
     for (i = 0; i < P->len; i++) {
-        pd_op_t op = P->nodes[i].op;
-        bound[i] = (op == PD_OP_SORT) || (uses[i] > 1 && op != PD_OP_INPUT);
+        const pd_node_struct *nd = P->nodes + i;
+        slong d = 0;
+        bound[i] = (nd->op == PD_OP_SORT)
+                   || (uses[i] > 1 && nd->op != PD_OP_INPUT);
+        for (k = 0; k < nd->nargs; k++)
+            if (!bound[nd->args[k]])
+                d = FLINT_MAX(d, depth[nd->args[k]] + 1);
+        depth[i] = d;
+        if (d > PRINT_MAX_DEPTH && nd->op != PD_OP_INPUT
+            && nd->op != PD_OP_CONST) {
+            bound[i] = 1;
+        }
     }
     sb_add(&b, "");
     if (P->ninputs > 0) {
@@ -444,6 +530,7 @@ char *pd_prog_get_str(const pd_prog_t P)
     }
     flint_free(uses);
     flint_free(bound);
+    flint_free(depth);
     return b.s;
 }
 
