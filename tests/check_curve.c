@@ -893,6 +893,38 @@ START_TEST(integral_irrational)
 }
 END_TEST
 
+/* 13 relus tied along (t, t): 2^13 = 8192 vertex choices, over
+   PD_CURVE_MAX_CHOICES, so the field is proved node by node (forward
+   mode: each relu's argument has tangent 0); f o gamma = t. */
+START_TEST(field_node_by_node)
+{
+    pd_prog_t P;
+    pd_curve_t g;
+    pd_curve_result_t R;
+    char text[512];
+    slong k, pos;
+
+    pos = sprintf(text, "f(x, y) = x");
+    for (k = 1; k <= 13; k++)
+        pos += sprintf(text + pos, " + relu(%ld*(x - y))", (long)k);
+    sprintf(text + pos, "\n");
+    load(P, text);
+    curve_from(g, P, "x=t, y=t", NULL);
+    run_check(R, P, g, "relu0=2");
+    ck_assert_int_eq(R->nintervals, 1);
+    ck_assert_int_eq(R->intervals[0].ntied, 13);
+    ck_assert_int_eq(R->intervals[0].field_choices, 0);
+    ck_assert_int_eq(R->intervals[0].holds[PD_CURVE_FIELD], PD_TRUE);
+    /* the Clarke pieces: all relus on or all off (parallel guards) */
+    ck_assert_int_eq(R->intervals[0].clarke_pieces, 2);
+    assert_poly_str(R->intervals[0].f, "t");
+    ck_assert_int_eq(R->conservative, PD_TRUE);
+    pd_curve_result_clear(R);
+    pd_curve_clear(g);
+    pd_prog_clear(P);
+}
+END_TEST
+
 START_TEST(check_errors)
 {
     pd_prog_t P, Q;
@@ -1328,6 +1360,34 @@ START_TEST(samples_ties)
     ck_assert_int_eq(S->samples[1].cause, PD_CURVE_SAMPLE_TIE_DESTROYED);
     ck_assert_int_eq(S->samples[1].differs, 1);
     ck_assert_int_eq(S->nties, destroyed);
+    pd_conv_clear(C);
+    pd_curve_clear(g);
+    pd_prog_clear(P);
+
+    /* relu(x - y) along (t, t + 10^-20): never tied exactly (x - y =
+       -10^-20), but for t > 0 both coordinates round to the same double:
+       a tie rounding created; with relu0 = 1 the gradient then differs,
+       (1, -1) against the exact (0, 0).  At t = 0, y = 10^-20 is a
+       double of its own: no tie. */
+    load(P, "f(x, y) = relu(x - y)\n");
+    curve_from(g, P, "x=t, y=t + 1e-20", NULL);
+    conv_from(C, "relu0=1");
+    ck_assert_int_eq(pd_curve_samples(S, P, g, C, A, 5, err), PD_OK);
+    ck_assert_int_eq(S->samples[0].cause, PD_CURVE_SAMPLE_EQUAL);
+    for (k = 1; k < 5; k++) {
+        ck_assert_int_eq(S->samples[k].cause, PD_CURVE_SAMPLE_TIE_CREATED);
+        ck_assert_int_eq(S->samples[k].differs, 1);
+        ck_assert_int_eq(S->samples[k].ntied_exact, 0);
+        ck_assert_int_eq(S->samples[k].ntied_ad, 1);
+        pd_test_fmpq_set_str(q, "1");
+        pd_assert_fmpq_eq(S->samples[k].ad + 0, q);
+        pd_test_fmpq_set_str(q, "-1");
+        pd_assert_fmpq_eq(S->samples[k].ad + 1, q);
+        ck_assert_str_eq(S->samples[k].ad_str[1], "-1");
+    }
+    ck_assert_int_eq(S->ndiffer, 4);
+    ck_assert_int_eq(S->nties, 4);
+
     /* N = 1 uses the midpoint; N = 0 is refused */
     ck_assert_int_eq(pd_curve_samples(S, P, g, C, A, 1, err), PD_OK);
     pd_test_fmpq_set_str(q, "1/2");
@@ -1457,6 +1517,7 @@ int main(void)
     tcase_add_test(tc, relu_sum_along_axis);
     tcase_add_test(tc, sort_along_tie_line);
     tcase_add_test(tc, integral_irrational);
+    tcase_add_test(tc, field_node_by_node);
     tcase_add_test(tc, check_errors);
     suite_add_tcase(s, tc);
 
