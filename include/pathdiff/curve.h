@@ -25,8 +25,8 @@ extern "C" {
    alpha is rational, lo == hi == alpha (and poly = q t - p); otherwise
    [lo, hi] = [k / 10^e, (k + 1) / 10^e] with k = floor(alpha 10^e) for the
    smallest e >= 0 such that no other real root of poly lies in it.
-   exact is private (the Calcium qqbar the number was built from, used for
-   refinement); NULL in a number that was only initialised. */
+   exact is private: the Calcium qqbar behind the number (used for
+   refinement and exact arithmetic), allocated by init, freed by clear. */
 typedef struct {
     fmpz_poly_t poly;
     fmpq_t lo, hi;
@@ -113,7 +113,10 @@ pd_status_t pd_curve_poly_parse(fmpq_poly_t p, const char *s, slong col0,
 /* Parse "x=t, y=3/2*t^2" (every input of P exactly once, by name; spaces
    free) into g, which must have n == P->ninputs.  PD_EPARSE with the
    column (file "--curve", line 1, the spec as text) on a syntax error,
-   an unknown or repeated input, or a missing one. */
+   an unknown or repeated input, or a missing one (PD_EDOM, PD_ELIMIT as
+   for pd_curve_poly_parse); PD_EINVAL if g->n != P->ninputs.  Either
+   every coordinate is named or none is (then they follow the input
+   order). */
 pd_status_t pd_curve_parse(pd_curve_t g, const pd_prog_t P, const char *spec,
                            pd_error_t err) PD_WARN_UNUSED;
 
