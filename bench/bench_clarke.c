@@ -106,7 +106,7 @@ int main(int argc, char **argv)
     double cap = argc > 2 ? atof(argv[2]) : 5.0;
     printf("Clarke of sum_i c_i relu(w_i . x) at x = 0 in R^%d, k ties\n", DIM);
     printf("naive = all 2^k patterns, one exact open-cone LP each, capped at "
-           "%.0f s (then extrapolated from the patterns done)\n", cap);
+           "%.1f s (then extrapolated from the patterns done)\n", cap);
     printf("%3s %8s %8s %10s %12s %12s %10s\n", "k", "regions", "visited",
            "clarke_s", "naive_s", "2^k", "ratio");
     for (k = 4; k <= kmax; k += 2) {

@@ -1013,5 +1013,9 @@ int main(void)
     suite_add_tcase(s, tc);
     suite_add_tcase(s, th);
     suite_add_tcase(s, tm);
-    return pd_test_run(s);
+    {
+        int rc = pd_test_run(s);
+        pd_sets_cleanup();    /* cddlib's global constants */
+        return rc;
+    }
 }

@@ -1229,5 +1229,9 @@ int main(void)
     suite_add_tcase(s, tf);
     suite_add_tcase(s, tv);
     suite_add_tcase(s, tr);
-    return pd_test_run(s);
+    {
+        int rc = pd_test_run(s);
+        pd_sets_cleanup();    /* cddlib's global constants */
+        return rc;
+    }
 }
