@@ -25,6 +25,11 @@ everything is recomputed from the definitions of MATH.md 6 and CLI.md:
     interval [k/10^e, (k+1)/10^e] with the least e, and 10 significant
     digits (%.10g style, ties to even).
 
+The numeric AD samples (samples-tie-destroyed) are recomputed with Python
+floats (IEEE doubles, correctly rounded operations); the oracle rows
+(oracle-max-both) are judged with exact rationals.  The text cases
+(*-text) and the error cases (error-*) were written by hand.
+
 Usage: derive.py [CASE...]  (from cases/curve/): writes CASE/expected.out
 for the JSON cases named (all of them by default) and prints a summary.
 """
