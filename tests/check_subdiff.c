@@ -116,6 +116,9 @@ static slong count_active(const pd_clarke_t C, pd_truth_t t)
     return c;
 }
 
+static void check_certificates(const pd_prog_t P, const pd_clarke_t C,
+                               const fmpq *x);
+
 /* ---- hand-derived cases ---------------------------------------------- */
 
 START_TEST(relu_minus_relu_neg)
@@ -290,6 +293,7 @@ START_TEST(cusp)
         }
     }
     ck_assert_int_eq(ncusp, 1);
+    check_certificates(P, C, pt);
     pd_clarke_clear(C);
     _fmpq_vec_clear(pt, 2);
     pd_prog_clear(P);
@@ -436,6 +440,7 @@ START_TEST(relu_network)
     assert_set(F->clarke->vertices, 2, seg, 1);
     assert_set(F->vertices, 2, seg, 1);
     ck_assert_int_eq(F->clarke->differentiable, PD_FALSE);
+    check_certificates(P, F->clarke, pt);
     pd_field_clear(F);
     _fmpq_vec_clear(pt, 2);
     pd_prog_clear(P);
@@ -951,6 +956,52 @@ static int field_brute(pd_ptset_t V, const pd_prog_t P, const fmpq *x, slong cap
     return ok;
 }
 
+/* Re-check every decided piece's certificates with local/'s own verifier,
+   on the guards of the piece that vanish at x (in push order). */
+static void check_certificates(const pd_prog_t P, const pd_clarke_t C,
+                               const fmpq *x)
+{
+    slong i, j, k, n = P->ninputs;
+    fmpq **xp = flint_malloc(FLINT_MAX(n, 1) * sizeof(fmpq *));
+    fmpq_t v;
+    pd_error_t err;
+    pd_error_init(err);
+    fmpq_init(v);
+    for (j = 0; j < n; j++)
+        xp[j] = (fmpq *) (x + j);
+    for (i = 0; i < C->npieces; i++) {
+        const pd_clarke_piece_struct *p = C->pieces + i;
+        pd_piece_t pc;
+        fmpq_mpoly_struct *g;
+        pd_piece_init(pc, P);
+        ck_assert_int_eq(pd_piece_set_pattern(pc, p->pattern, err), PD_OK);
+        g = flint_malloc(FLINT_MAX(pd_piece_nguards(pc), 1) * sizeof(fmpq_mpoly_struct));
+        for (j = 0, k = 0; j < pd_piece_nguards(pc); j++) {
+            ck_assert(fmpq_mpoly_evaluate_all_fmpq(v, pd_piece_guard(pc, j), xp,
+                                                   pd_piece_ctx(pc)));
+            if (fmpq_is_zero(v)) {
+                ck_assert_int_lt(k, p->nguards);
+                ck_assert_int_eq(pd_piece_guard_node(pc, j), p->guard_node[k]);
+                g[k++] = *pd_piece_guard(pc, j);
+            }
+        }
+        ck_assert_int_eq(k, p->nguards);
+        if (p->essentially_active != PD_UNKNOWN && p->decided_by != PD_STEP_NLQSAT)
+            ck_assert_msg(pd_activity_verify(p->activity, g, k, x, pd_piece_ctx(pc)),
+                          "piece %ld: certificate (%s) does not verify", (long) i,
+                          pd_step_name(p->decided_by));
+        if (p->essentially_active != PD_FALSE && p->ray_active != PD_UNKNOWN
+            && p->ray->step != PD_STEP_NLQSAT)
+            ck_assert_msg(pd_activity_verify(p->ray, g, k, x, pd_piece_ctx(pc)),
+                          "piece %ld: ray certificate (%s) does not verify", (long) i,
+                          pd_step_name(p->ray->step));
+        flint_free(g);
+        pd_piece_clear(pc);
+    }
+    fmpq_clear(v);
+    flint_free(xp);
+}
+
 static void print_prog(const pd_prog_t P, const fmpq *x)
 {
     char *s = pd_prog_get_str(P);
@@ -999,6 +1050,8 @@ START_TEST(random_properties)
         if (st_ != PD_OK)
             print_prog(P, x);
         ck_assert_msg(st_ == PD_OK, "status %d: %s", st_, err->msg);
+
+        check_certificates(P, F->clarke, x);
 
         /* The field equals the hull of backprop over every vertex choice
            (brute force, an independent second method). */

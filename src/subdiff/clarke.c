@@ -344,6 +344,7 @@ static pd_status_t _pd_enum_leaf(_pd_enum_struct *E, int fo, const fmpz *d,
         /* MATH.md 4, step 1; the ray x + t d also makes it ray-active. */
         _pd_activity_set_ray(p->activity, E, d);
         _pd_activity_set_ray(p->ray, E, d);
+        p->ray->ray = 1;
     } else if (na == k) {
         /* Step 3: affine guards with an empty open cone; Gordan vector. */
         fmpq_mat_t A;
