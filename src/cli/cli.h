@@ -46,5 +46,11 @@ int pd_cli_points_mode(pd_points_t *mode, const char *s);
    --help'." and return PD_EXIT_USAGE. */
 int pd_cli_usage_error(const char *cmd, const char *fmt, ...) PD_PRINTF(2, 3);
 
+/* The value of option `name` given as "--name V" or "--name=V", advancing
+   *i past a separate value; NULL if argv[*i] is not that option.  *missing
+   is set when the option is the last argument and has no value. */
+const char *pd_cli_opt_value(int argc, char **argv, int *i, const char *name,
+                             int *missing);
+
 /* Write a finished JSON document and a newline to stdout. */
 void pd_cli_print_json(const char *doc);

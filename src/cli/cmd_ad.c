@@ -39,26 +39,6 @@ static const char *ad_usage =
     "\n"
     "Exit status: 0 success, 2 bad input or usage, 3 a size limit was hit.\n";
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             int *missing)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    *missing = 0;
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    (*i)++;
-    return argv[*i];
-}
-
 /* A number of the run's arithmetic as text (flint_free). */
 static char *num_str(const pd_ad_result_t R, const fmpq_t q, const mpfr_t f)
 {
@@ -110,27 +90,27 @@ int pd_cmd_ad(int argc, char **argv)
             return PD_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
-        } else if ((v = opt_value(argc, argv, &i, "--at", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--at", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--at needs a point");
             at = v;
-        } else if ((v = opt_value(argc, argv, &i, "--points", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--points needs exact, float32 or float64");
             points = v;
-        } else if ((v = opt_value(argc, argv, &i, "--convention", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--convention", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--convention needs a name or rules");
             conv = v;
-        } else if ((v = opt_value(argc, argv, &i, "--arith", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--arith", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--arith needs float, double, mpfr:BITS or exact");
             arith = v;
-        } else if ((v = opt_value(argc, argv, &i, "--direction", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--direction", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--direction needs a vector");

@@ -97,26 +97,6 @@ static const char *curve_usage =
     "Exit status: 0 success (whatever the verdict), 1 a check failed with\n"
     "--strict, 2 bad input or usage, 3 a limit was reached.\n";
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             int *missing)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    *missing = 0;
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    (*i)++;
-    return argv[*i];
-}
-
 /* A positive integer option; 0 on success. */
 static int parse_count(slong *out, const char *s, slong max)
 {
@@ -864,7 +844,7 @@ int pd_cmd_curve(int argc, char **argv)
         }
 #define CURVE_OPT(NAME, VAR, WHAT)                                             \
     if (slot == NULL &&                                                        \
-        ((v = opt_value(argc, argv, &i, NAME, &missing)) != NULL ||            \
+        ((v = pd_cli_opt_value(argc, argv, &i, NAME, &missing)) != NULL ||            \
          missing)) {                                                           \
         slot = &VAR;                                                           \
         what = WHAT;                                                           \

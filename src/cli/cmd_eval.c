@@ -22,28 +22,6 @@ static const char *eval_usage =
     "\n"
     "Exit status: 0 success, 2 bad input or usage, 3 a size limit was hit.\n";
 
-/* The value of option `name` given as "--name V" or "--name=V"; NULL if
-   argv[*i] is not that option.  Advances *i past a separate value. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             int *missing)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    *missing = 0;
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    (*i)++;
-    return argv[*i];
-}
-
 int pd_cmd_eval(int argc, char **argv)
 {
     const char *file = NULL, *at = NULL, *points = NULL, *v;
@@ -63,12 +41,12 @@ int pd_cmd_eval(int argc, char **argv)
             return PD_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
-        } else if ((v = opt_value(argc, argv, &i, "--at", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--at", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("eval", "--at needs a point");
             at = v;
-        } else if ((v = opt_value(argc, argv, &i, "--points", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("eval", "--points needs exact, float32 or float64");

@@ -45,26 +45,6 @@ static const char *verify_usage =
     "is invalid, 2 bad input or usage, 3 a limit was reached, 4 some verdict\n"
     "stayed undecided.\n";
 
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             int *missing)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    *missing = 0;
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    (*i)++;
-    return argv[*i];
-}
-
 static void json_names(pd_json_t J, const pd_prog_t P, const slong *v, slong n)
 {
     slong k;
@@ -148,23 +128,23 @@ int pd_cmd_verify(int argc, char **argv)
             json = 1;
         } else if (strcmp(a, "--strict") == 0) {
             strict = 1;
-        } else if ((v = opt_value(argc, argv, &i, "--ad", &missing)) != NULL || missing) {
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--ad", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--ad needs a data file");
             data = v;
-        } else if ((v = opt_value(argc, argv, &i, "--points", &missing)) != NULL || missing) {
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--points needs exact, float32 or float64");
             points = v;
-        } else if ((v = opt_value(argc, argv, &i, "--convention", &missing)) != NULL || missing) {
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--convention", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--convention needs a name or rules");
             conv = v;
-        } else if ((v = opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL || missing) {
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--max-pieces needs a number");
             maxp = v;
-        } else if ((v = opt_value(argc, argv, &i, "--timeout", &missing)) != NULL || missing) {
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--timeout", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--timeout needs seconds");
             tmo = v;

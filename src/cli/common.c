@@ -80,3 +80,23 @@ void pd_cli_print_json(const char *doc)
     fputs(doc, stdout);
     fputc('\n', stdout);
 }
+
+const char *pd_cli_opt_value(int argc, char **argv, int *i, const char *name,
+                             int *missing)
+{
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    *missing = 0;
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=')
+        return a + n + 1;
+    if (a[n] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        *missing = 1;
+        return NULL;
+    }
+    (*i)++;
+    return argv[*i];
+}
