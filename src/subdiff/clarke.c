@@ -116,6 +116,11 @@ typedef struct {
     fmpz *dstack;
     slong dlevels;
     fmpz *ztmp, *dtmp;
+    slong *row_node;       /* the node owning each row's guard */
+    slong *pattern;        /* the current pattern (pc's, or own when affine) */
+    int affine;            /* piecewise-affine program: no polynomials */
+    fmpq *gval, *ggrad, *work, *adj;   /* affine path: guards of one node */
+    slong galloc_;
     fmpq_mpoly_t tmp;
     fmpq_t q;
     fmpz_t s, l;
@@ -141,6 +146,7 @@ static void _pd_enum_rows_fit(_pd_enum_struct *E, slong len)
         fmpz_init(E->ztmp + i);
     }
     E->row_guard = flint_realloc(E->row_guard, na * sizeof(slong));
+    E->row_node = flint_realloc(E->row_node, na * sizeof(slong));
     E->row_affine = flint_realloc(E->row_affine, na * sizeof(int));
     E->ralloc = na;
 }
@@ -247,6 +253,55 @@ static pd_status_t _pd_enum_add_rows(_pd_enum_struct *E, pd_error_t err)
             for (v = 0; v < E->n; v++)
                 fmpz_divexact(zr + v, zr + v, E->s);
         E->row_guard[E->nrows] = j;
+        E->row_node[E->nrows] = pd_piece_guard_node(E->pc, j);
+        E->nrows++;
+    }
+cleanup:
+    return status;
+}
+
+/* Scale row r's gradient (grads) to a primitive integer vector in zrows. */
+static void _pd_enum_zrow(_pd_enum_struct *E, slong r)
+{
+    fmpq *gr = GROW(E, r);
+    fmpz *zr = ZROW(E, r);
+    slong v;
+    fmpz_one(E->l);
+    for (v = 0; v < E->n; v++)
+        fmpz_lcm(E->l, E->l, fmpq_denref(gr + v));
+    fmpz_zero(E->s);
+    for (v = 0; v < E->n; v++) {
+        fmpz_divexact(zr + v, E->l, fmpq_denref(gr + v));
+        fmpz_mul(zr + v, zr + v, fmpq_numref(gr + v));
+        fmpz_gcd(E->s, E->s, zr + v);
+    }
+    if (!fmpz_is_zero(E->s) && !fmpz_is_one(E->s))
+        for (v = 0; v < E->n; v++)
+            fmpz_divexact(zr + v, zr + v, E->s);
+}
+
+/* Affine path: the guards of node's current choice (in E->pattern) by
+   reverse mode; append the rows of those vanishing at x (identically zero
+   ones are dropped by the merge rule, *flags says so). */
+static pd_status_t _pd_enum_add_rows_affine(int *flags, _pd_enum_struct *E,
+                                            slong node, pd_error_t err)
+{
+    pd_status_t status = PD_OK;
+    slong ng, j, v;
+    ng = _pd_guards_at(E->gval, E->ggrad, flags, E->work, E->adj, E->P,
+                       E->ev->val, E->pattern, node);
+    for (j = 0; j < ng; j++) {
+        const fmpq *gg = E->ggrad + j * NN(E);
+        PD_CHECK_INTERNAL(fmpq_sgn(E->gval + j) >= 0);
+        if (!fmpq_is_zero(E->gval + j) || _pd_qvec_is_zero_sd(gg, E->n))
+            continue;            /* positive at x, or identically zero */
+        _pd_enum_rows_fit(E, E->nrows + 1);
+        for (v = 0; v < E->n; v++)
+            fmpq_set(GROW(E, E->nrows) + v, gg + v);
+        _pd_enum_zrow(E, E->nrows);
+        E->row_guard[E->nrows] = -1;
+        E->row_node[E->nrows] = node;
+        E->row_affine[E->nrows] = 1;
         E->nrows++;
     }
 cleanup:
@@ -263,7 +318,7 @@ static void _pd_enum_guards(fmpq_mpoly_struct *g, slong *gnode,
         if (g != NULL)
             g[r] = *pd_piece_guard(E->pc, E->row_guard[r]);
         if (gnode != NULL)
-            gnode[r] = pd_piece_guard_node(E->pc, E->row_guard[r]);
+            gnode[r] = E->row_node[r];
     }
 }
 
@@ -286,7 +341,7 @@ static void _pd_enum_cut(_pd_enum_struct *E, slong node, pd_step_t step,
     c->pattern = flint_malloc(FLINT_MAX(E->P->nslots, 1) * sizeof(slong));
     end = E->P->nodes[node].slot + pd_prog_node_nslots(E->P, node);
     for (i = 0; i < E->P->nslots; i++)
-        c->pattern[i] = (i < end) ? E->pc->pattern[i] : -1;
+        c->pattern[i] = (i < end) ? E->pattern[i] : -1;
     c->guard_node = flint_malloc(FLINT_MAX(m, 1) * sizeof(slong));
     c->affine = flint_malloc(FLINT_MAX(m, 1) * sizeof(int));
     c->grads = _fmpq_vec_init(FLINT_MAX(m * E->n, 1));
@@ -325,7 +380,7 @@ static pd_status_t _pd_enum_leaf(_pd_enum_struct *E, int fo, const fmpz *d,
     p = C->pieces + C->npieces++;
     p->pattern = flint_malloc(FLINT_MAX(E->P->nslots, 1) * sizeof(slong));
     for (i = 0; i < E->P->nslots; i++)
-        p->pattern[i] = E->pc->pattern[i];
+        p->pattern[i] = E->pattern[i];
     p->gradient = _fmpq_vec_init(NN(E));
     p->guard_node = flint_malloc(FLINT_MAX(k, 1) * sizeof(slong));
     p->nguards = k;
@@ -450,16 +505,76 @@ cleanup:
     return status;
 }
 
-/* Grow the prefix from the next nonsmooth node.  fo: the prefix is
-   first-order active with witness d (d unused otherwise).  Untied nodes
-   take their unique active branch (guards positive at x: no new rows);
-   tied ones try each active choice, keeping a child only if its rows
-   cannot be refuted. */
+static pd_status_t _pd_enum_rec(_pd_enum_struct *E, int fo, const fmpz *d,
+                                slong level, pd_error_t err);
+static pd_status_t _pd_enum_rec_affine(_pd_enum_struct *E, int fo,
+                                       const fmpz *d, slong level,
+                                       pd_error_t err);
+
+static pd_status_t _pd_enum_limits(_pd_enum_struct *E, pd_error_t err)
+{
+    if (E->lim->max_pieces > 0 && E->C->visited >= E->lim->max_pieces)
+        return pd_error_set(err, PD_ELIMIT,
+            "more than %ld pattern prefixes to examine (--max-pieces)",
+            (long) E->lim->max_pieces);
+    if (pd_limits_expired(E->lim))
+        return pd_error_set(err, PD_ELIMIT,
+            "time limit reached while enumerating pieces (--timeout)");
+    E->C->visited++;
+    return PD_OK;
+}
+
+/* A tied node's choice has been made and its vanishing rows appended
+   (rows r0..): decide the child prefix and grow it unless cut.  fo, d: the
+   parent's first-order state; dn: room for the child's witness.
+
+   MATH.md 4, step 1, incrementally: the parent's witness may still do;
+   otherwise an exact solve extending it.  A prefix that is not first-order
+   active has no first-order active completion, and is cut when a sound
+   refutation applies (always, for affine guards). */
+static pd_status_t _pd_enum_child(_pd_enum_struct *E, int fo, const fmpz *d,
+                                  fmpz *dn, slong r0, slong node, slong level,
+                                  pd_error_t err)
+{
+    pd_status_t status = PD_OK;
+    int nfo = 0, cut = 0;
+    slong r, j;
+    if (fo) {
+        nfo = 1;
+        for (r = r0; r < E->nrows && nfo; r++) {
+            fmpz_zero(E->s);
+            for (j = 0; j < E->n; j++)
+                fmpz_addmul(E->s, ZROW(E, r) + j, d + j);
+            if (fmpz_sgn(E->s) <= 0)
+                nfo = 0;
+        }
+        for (j = 0; j < E->n; j++)
+            fmpz_set(dn + j, d + j);
+        if (!nfo) {
+            int ne = pd_cone_open_fmpz_extend(dn, E->zrows, E->nrows, E->n, r0);
+            if (ne < 0)
+                return pd_error_set(err, PD_EINTERNAL,
+                                    "internal error: open-cone LP failed");
+            nfo = ne;
+        }
+    }
+    if (!nfo && E->nrows > r0 && node != E->last_tied)
+        status = _pd_enum_refute(&cut, E, node, err);
+    if (status == PD_OK && !cut)
+        status = E->affine ? _pd_enum_rec_affine(E, nfo, dn, level + 1, err)
+                           : _pd_enum_rec(E, nfo, dn, level + 1, err);
+    return status;
+}
+
+/* Grow the prefix from the next nonsmooth node, through exact/'s
+   polynomial pieces.  fo: the prefix is first-order active with witness d
+   (d unused otherwise).  Untied nodes take their unique active branch
+   (guards positive at x: no new rows); tied ones try each active choice. */
 static pd_status_t _pd_enum_rec(_pd_enum_struct *E, int fo, const fmpz *d,
                                 slong level, pd_error_t err)
 {
     pd_status_t status = PD_OK;
-    slong node = pd_piece_next_node(E->pc), ns, r0, r, j;
+    slong node = pd_piece_next_node(E->pc), ns, r0;
     slong *choice = NULL;
     fmpz *dn;
 
@@ -479,19 +594,7 @@ static pd_status_t _pd_enum_rec(_pd_enum_struct *E, int fo, const fmpz *d,
 
     dn = E->dstack + (level + 1) * NN(E);
     do {
-        int nfo = 0, cut = 0;
-        if (E->lim->max_pieces > 0 && E->C->visited >= E->lim->max_pieces) {
-            status = pd_error_set(err, PD_ELIMIT,
-                "more than %ld pattern prefixes to examine (--max-pieces)",
-                (long) E->lim->max_pieces);
-            goto cleanup;
-        }
-        if (pd_limits_expired(E->lim)) {
-            status = pd_error_set(err, PD_ELIMIT,
-                "time limit reached while enumerating pieces (--timeout)");
-            goto cleanup;
-        }
-        E->C->visited++;
+        PD_TRY(_pd_enum_limits(E, err));
         PD_TRY(pd_piece_push(E->pc, choice, err));
         if (pd_piece_last_flags(E->pc) & PD_PIECE_REDUNDANT) {
             /* Same polynomial and guards as a smaller choice (merge rule). */
@@ -500,47 +603,8 @@ static pd_status_t _pd_enum_rec(_pd_enum_struct *E, int fo, const fmpz *d,
         }
         r0 = E->nrows;
         status = _pd_enum_add_rows(E, err);
-        if (status != PD_OK) {
-            E->nrows = r0;
-            pd_piece_pop(E->pc);
-            goto cleanup;
-        }
-
-        /* MATH.md 4, step 1, incrementally: the parent's witness may still
-           do; otherwise an exact solve.  A prefix that is not first-order
-           active has no first-order active completion. */
-        if (fo) {
-            nfo = 1;
-            for (r = r0; r < E->nrows && nfo; r++) {
-                fmpz_zero(E->s);
-                for (j = 0; j < E->n; j++)
-                    fmpz_addmul(E->s, ZROW(E, r) + j, d + j);
-                if (fmpz_sgn(E->s) <= 0)
-                    nfo = 0;
-            }
-            if (nfo) {
-                for (j = 0; j < E->n; j++)
-                    fmpz_set(dn + j, d + j);
-            } else {
-                int ne;
-                for (j = 0; j < E->n; j++)
-                    fmpz_set(dn + j, d + j);
-                ne = pd_cone_open_fmpz_extend(dn, E->zrows, E->nrows, E->n, r0);
-                if (ne < 0) {
-                    status = pd_error_set(err, PD_EINTERNAL,
-                                          "internal error: open-cone LP failed");
-                    E->nrows = r0;
-                    pd_piece_pop(E->pc);
-                    goto cleanup;
-                }
-                nfo = ne;
-            }
-        }
-        if (!nfo && E->nrows > r0 && node != E->last_tied)
-            status = _pd_enum_refute(&cut, E, node, err);
-
-        if (status == PD_OK && !cut)
-            status = _pd_enum_rec(E, nfo, dn, level + 1, err);
+        if (status == PD_OK)
+            status = _pd_enum_child(E, fo, d, dn, r0, node, level, err);
         E->nrows = r0;
         pd_piece_pop(E->pc);
         if (status != PD_OK)
@@ -549,6 +613,46 @@ static pd_status_t _pd_enum_rec(_pd_enum_struct *E, int fo, const fmpz *d,
 
 cleanup:
     flint_free(choice);
+    return status;
+}
+
+/* The same for piecewise-affine programs, without polynomials: only the
+   tied nodes are visited (untied ones keep their branch in E->pattern),
+   and guard gradients come from reverse mode at x. */
+static pd_status_t _pd_enum_rec_affine(_pd_enum_struct *E, int fo,
+                                       const fmpz *d, slong level,
+                                       pd_error_t err)
+{
+    pd_status_t status = PD_OK;
+    slong node, ns, r0, k, *choice, *saved;
+    fmpz *dn;
+
+    if (level == E->C->ntied)
+        return _pd_enum_leaf(E, fo, d, err);
+    node = E->C->tied[level];
+    ns = pd_prog_node_nslots(E->P, node);
+    choice = E->pattern + E->P->nodes[node].slot;
+    saved = flint_malloc(FLINT_MAX(ns, 1) * sizeof(slong));
+    for (k = 0; k < ns; k++)
+        saved[k] = choice[k];
+    dn = E->dstack + (level + 1) * NN(E);
+    pd_eval_choice_first(choice, E->ev, node);
+    do {
+        int flags;
+        PD_TRY(_pd_enum_limits(E, err));
+        r0 = E->nrows;
+        status = _pd_enum_add_rows_affine(&flags, E, node, err);
+        if (status == PD_OK && !(flags & PD_PIECE_REDUNDANT))
+            status = _pd_enum_child(E, fo, d, dn, r0, node, level, err);
+        E->nrows = r0;
+        if (status != PD_OK)
+            goto cleanup;
+    } while (pd_eval_choice_next(choice, E->ev, node));
+
+cleanup:
+    for (k = 0; k < ns; k++)
+        choice[k] = saved[k];
+    flint_free(saved);
     return status;
 }
 
@@ -675,8 +779,9 @@ cleanup:
     return status;
 }
 
-pd_status_t pd_clarke_at(pd_clarke_t C, const pd_prog_t P, const fmpq *x,
-                         const pd_limits_t lim, pd_error_t err)
+pd_status_t _pd_clarke_at_opts(pd_clarke_t C, const pd_prog_t P,
+                               const fmpq *x, const pd_limits_t lim,
+                               int force_poly, pd_error_t err)
 {
     pd_status_t status = PD_OK;
     _pd_enum_struct E[1];
@@ -729,16 +834,35 @@ pd_status_t pd_clarke_at(pd_clarke_t C, const pd_prog_t P, const fmpq *x,
             E->last_tied = i;
         }
 
-    pd_piece_init(pc, P);
-    pc_ready = 1;
-    E->pc = pc;
-    fmpq_mpoly_init(E->tmp, pd_piece_ctx(pc));
     E->dlevels = C->ntied + 2;
     E->dstack = _fmpz_vec_init(E->dlevels * FLINT_MAX(n, 1));
     E->dtmp = _fmpz_vec_init(FLINT_MAX(n, 1));
-
-    /* The empty prefix is first-order active with d = 0 (no rows). */
-    PD_TRY(_pd_enum_rec(E, 1, E->dstack, 0, err));
+    E->affine = !force_poly && _pd_prog_is_piecewise_affine(P);
+    if (E->affine) {
+        /* Every guard is affine: first-order data decide everything, and
+           reverse mode gives them without building polynomials (whose size
+           grows with the number of inputs times the size of the DAG). */
+        slong mg = 2;
+        for (i = 0; i < P->len; i++)
+            mg = FLINT_MAX(mg, P->nodes[i].nargs);
+        E->pattern = flint_malloc(FLINT_MAX(P->nslots, 1) * sizeof(slong));
+        for (i = 0; i < P->nslots; i++)
+            E->pattern[i] = ev->pattern[i];
+        E->gval = _fmpq_vec_init(mg);
+        E->ggrad = _fmpq_vec_init(mg * FLINT_MAX(n, 1));
+        E->work = _fmpq_vec_init(2 * FLINT_MAX(n, 1));
+        E->adj = _fmpq_vec_init(FLINT_MAX(P->len, 1));
+        E->galloc_ = mg;
+        /* The empty prefix is first-order active with d = 0 (no rows). */
+        PD_TRY(_pd_enum_rec_affine(E, 1, E->dstack, 0, err));
+    } else {
+        pd_piece_init(pc, P);
+        pc_ready = 1;
+        E->pc = pc;
+        E->pattern = pc->pattern;
+        fmpq_mpoly_init(E->tmp, pd_piece_ctx(pc));
+        PD_TRY(_pd_enum_rec(E, 1, E->dstack, 0, err));
+    }
     PD_TRY(_pd_clarke_sets(C, err));
 
 cleanup:
@@ -756,7 +880,17 @@ cleanup:
         _fmpz_vec_clear(E->ztmp, E->ralloc * FLINT_MAX(n, 1));
     }
     flint_free(E->row_guard);
+    flint_free(E->row_node);
     flint_free(E->row_affine);
+    if (E->affine) {
+        flint_free(E->pattern);
+        if (E->gval != NULL) {
+            _fmpq_vec_clear(E->gval, E->galloc_);
+            _fmpq_vec_clear(E->ggrad, E->galloc_ * FLINT_MAX(n, 1));
+            _fmpq_vec_clear(E->work, 2 * FLINT_MAX(n, 1));
+            _fmpq_vec_clear(E->adj, FLINT_MAX(P->len, 1));
+        }
+    }
     if (pc_ready) {
         fmpq_mpoly_clear(E->tmp, pd_piece_ctx(pc));
         pd_piece_clear(pc);
@@ -767,4 +901,10 @@ cleanup:
     fmpz_clear(E->l);
     pd_eval_clear(ev);
     return status;
+}
+
+pd_status_t pd_clarke_at(pd_clarke_t C, const pd_prog_t P, const fmpq *x,
+                         const pd_limits_t lim, pd_error_t err)
+{
+    return _pd_clarke_at_opts(C, P, x, lim, 0, err);
 }

@@ -1,6 +1,6 @@
 # src/subdiff: the Clarke subdifferential, the backprop field, verdicts.
 libpathdiff_la_SOURCES += src/subdiff/subdiff-impl.h src/subdiff/clarke.c \
-  src/subdiff/field.c src/subdiff/verdict.c
+  src/subdiff/field.c src/subdiff/verdict.c src/subdiff/guards.c
 pkginclude_HEADERS += include/pathdiff/subdiff.h
 check_PROGRAMS += tests/check_subdiff
 TESTS += tests/check_subdiff
