@@ -32,6 +32,10 @@ static const char *clarke_usage =
     "  --max-pieces N    examine at most N pattern prefixes (default 100000,\n"
     "                    0: no bound); over it, exit 3 and print nothing\n"
     "  --timeout S       give up after S seconds (exit 3, nothing printed)\n"
+    "  --curve-budget N  witness curves tried per piece that steps 1-4 leave\n"
+    "                    open (step 5; 0: none)\n"
+    "  --z3-rlimit N     Z3 resource limit per piece for the complete\n"
+    "                    fallback (step 6; 0: do not call Z3)\n"
     "  --json            print one JSON document (keys below)\n"
     "  --help            print this help\n"
     "\n"
@@ -79,8 +83,9 @@ static const char *field_usage =
     "with every such choice gives the field.  It depends on the program as\n"
     "written: relu(x) - relu(x) has [-1, 1] at 0, h = relu(x); h - h has {0}.\n"
     "\n"
-    "Options as for `pathdiff clarke` (--max-pieces also bounds the vertex\n"
-    "choices evaluated for the field).\n"
+    "Options as for `pathdiff clarke` (--at, --points, --max-pieces,\n"
+    "--timeout, --curve-budget, --z3-rlimit, --json); --max-pieces also\n"
+    "bounds the vertex choices evaluated for the field.\n"
     "\n"
     "JSON: the keys of `pathdiff clarke --json`, plus\n"
     "  \"field\": {\"vertices\": [[...], ...], \"groups\": n, \"choices\": n}\n"
@@ -521,7 +526,7 @@ static void print_reason(const pd_prog_t P, const pd_activity_t act,
         fputs("decided by Z3 (nlqsat)", stdout);
         break;
     default:
-        printf("undecided: %s", act->reason);
+        fputs(act->reason, stdout);
         break;
     }
 }
@@ -678,6 +683,24 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             if (*v == '\0' || *end != '\0' || !(s > 0))
                 return pd_cli_usage_error(cmd, "--timeout needs seconds > 0, not '%s'", v);
             lim->timeout = s;
+        } else if ((v = opt_value(argc, argv, &i, "--curve-budget", &missing)) != NULL
+                   || missing) {
+            long n;
+            if (missing)
+                return pd_cli_usage_error(cmd, "--curve-budget needs a number");
+            n = strtol(v, &end, 10);
+            if (*v == '\0' || *end != '\0' || n < 0)
+                return pd_cli_usage_error(cmd, "--curve-budget needs a number >= 0, not '%s'", v);
+            lim->curve_budget = n;
+        } else if ((v = opt_value(argc, argv, &i, "--z3-rlimit", &missing)) != NULL
+                   || missing) {
+            unsigned long n;
+            if (missing)
+                return pd_cli_usage_error(cmd, "--z3-rlimit needs a number");
+            n = strtoul(v, &end, 10);
+            if (*v == '\0' || *v == '-' || *end != '\0')
+                return pd_cli_usage_error(cmd, "--z3-rlimit needs a number >= 0, not '%s'", v);
+            lim->z3_rlimit = n;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error(cmd, "unknown option '%s'", a);
         } else if (file == NULL) {
