@@ -83,8 +83,10 @@ typedef struct {
    activity is PD_UNKNOWN, and outer = the vertices of the hull of the
    gradients of the pieces that are essentially active or undecided (equal
    to vertices when undecided == 0; the true Clarke set lies between the
-   two hulls); differentiable = PD_TRUE (then gradient, n entries, is
-   grad f(x)), PD_FALSE (two ray-active pieces with different gradients:
+   two hulls, and is the outer one when that is a single point, which
+   vertices then holds too); differentiable = PD_TRUE (then gradient, n
+   entries, is grad f(x): every piece whose ray activity is not refuted
+   has it), PD_FALSE (two ray-active pieces with different gradients:
    ray_witness[0], ray_witness[1] are their indices in pieces), or
    PD_UNKNOWN; visited counts the prefixes examined (the work done). */
 typedef struct {

@@ -540,6 +540,11 @@ static void print_set(const char *title, const pd_ptset_t V)
 {
     slong i;
     printf("%s: ", title);
+    if (V->len == 0) {
+        fputs("nothing known yet (no piece decided essentially active)\n",
+              stdout);
+        return;
+    }
     if (V->len == 1)
         fputs("the point ", stdout);
     else if (V->len == 2)
@@ -584,7 +589,7 @@ static void text_document(const pd_prog_t P, const pd_field_t F, int field)
         fputs("undecided (some piece's ray activity is undecided)", stdout);
     }
     putchar('\n');
-    if (C->undecided == 0)
+    if (C->undecided == 0 || C->outer->len == 1)
         print_set("Clarke subdifferential", C->vertices);
     else {
         print_set("Clarke subdifferential contains", C->vertices);

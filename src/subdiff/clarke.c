@@ -424,6 +424,19 @@ static pd_status_t _pd_enum_leaf(_pd_enum_struct *E, int fo, const fmpz *d,
             PD_TRY(pd_local_ray_activity(p->ray, g, k, E->x,
                                          pd_piece_ctx(E->pc), E->lim, 0, err));
     }
+    if (p->activity->active == PD_UNKNOWN && p->ray->active == PD_TRUE) {
+        /* A ray that enters the region is a witness curve (step 5). */
+        slong j;
+        _pd_activity_fit(p->activity, E->n, k);
+        p->activity->active = PD_TRUE;
+        p->activity->step = PD_STEP_CURVE;
+        for (j = 0; j < E->n; j++) {
+            fmpq_set(p->activity->dir + j, p->ray->dir + j);
+            fmpq_poly_set(p->activity->curve + j, p->ray->curve + j);
+        }
+        flint_sprintf(p->activity->reason, "the ray of the ray-activity "
+                      "certificate enters the region");
+    }
     p->essentially_active = p->activity->active;
     p->decided_by = p->activity->step;
     p->ray_active = (p->essentially_active == PD_FALSE) ? PD_FALSE
@@ -702,7 +715,7 @@ static pd_status_t _pd_clarke_sets(pd_clarke_t C, pd_error_t err)
 {
     pd_status_t status = PD_OK;
     pd_ptset_t A, O, DA, DO;
-    slong i, first = -1, unknown_other = 0, n = C->n;
+    slong i, first = -1, cand, unknown_other = 0, n = C->n;
     fmpq *zero;
 
     pd_ptset_init(A, n);
@@ -733,6 +746,10 @@ static pd_status_t _pd_clarke_sets(pd_clarke_t C, pd_error_t err)
         pd_ptset_set(C->outer, C->vertices);
     else
         PD_TRY(pd_hull_vertices_hinted(C->outer, O, DO, err));
+    /* The Clarke set is non-empty and lies in the outer hull: when that
+       is one point, it is the Clarke set, undecided pieces or not. */
+    if (C->outer->len == 1)
+        pd_ptset_set(C->vertices, C->outer);
 
     /* Differentiable iff every ray-active piece has the same gradient. */
     C->differentiable = PD_UNKNOWN;
@@ -749,25 +766,30 @@ static pd_status_t _pd_clarke_sets(pd_clarke_t C, pd_error_t err)
             goto cleanup;
         }
     }
+    /* The pieces whose ray activity is not refuted: some of them are
+       ray-active (rays in an open dense set of directions enter regions).
+       If they all share one gradient, f is differentiable with it, even
+       when it is not known which of them the rays enter. */
+    cand = -1;
     for (i = 0; i < C->npieces; i++) {
         pd_clarke_piece_struct *p = C->pieces + i;
-        if (p->ray_active == PD_UNKNOWN &&
-            (first < 0 || !_pd_qvec_equal(p->gradient, C->pieces[first].gradient, n)))
+        if (p->ray_active == PD_FALSE)
+            continue;
+        if (cand < 0)
+            cand = (first >= 0) ? first : i;
+        if (!_pd_qvec_equal(p->gradient, C->pieces[cand].gradient, n))
             unknown_other = 1;
     }
-    if (first >= 0 && !unknown_other) {
-        C->differentiable = PD_TRUE;
-        C->gradient = _fmpq_vec_init(FLINT_MAX(n, 1));
-        _pd_qvec_set_sd(C->gradient, C->pieces[first].gradient, n);
-    }
-    /* With no inputs f is a constant.  Otherwise rays from x in an open
-       dense set of directions enter some region, so with every ray
-       activity decided some piece must be ray-active. */
-    if (n == 0 && C->npieces > 0 && C->differentiable == PD_UNKNOWN) {
+    if (n == 0 && C->npieces > 0) {
+        /* no inputs: f is a constant */
         C->differentiable = PD_TRUE;
         C->gradient = _fmpq_vec_init(1);
-    } else if (first < 0 && !unknown_other) {
-        PD_CHECK_INTERNAL(first >= 0 /* some piece is ray-active */);
+    } else if (cand >= 0 && !unknown_other) {
+        C->differentiable = PD_TRUE;
+        C->gradient = _fmpq_vec_init(FLINT_MAX(n, 1));
+        _pd_qvec_set_sd(C->gradient, C->pieces[cand].gradient, n);
+    } else {
+        PD_CHECK_INTERNAL(cand >= 0 /* some piece may be ray-active */);
     }
 
 cleanup:

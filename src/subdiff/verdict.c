@@ -106,15 +106,21 @@ pd_status_t pd_verdict_judge(pd_judgement_t J, const pd_field_t F,
     }
 
     if (C->differentiable == PD_TRUE && _pd_qvec_equal(C->gradient, v, n)) {
+        /* The gradient of a differentiable f is in its Clarke set; the
+           weights show it in the inner hull when some essentially active
+           piece has it (else they stay 0: undecided pieces carry it). */
         J->verdict = PD_VERDICT_GRADIENT;
         J->in_clarke = PD_TRUE;
-        /* The gradient is a vertex of the Clarke set: weight 1 on it. */
         J->nclarke = C->vertices->len;
         J->clarke_weights = _fmpq_vec_init(FLINT_MAX(J->nclarke, 1));
         J->clarke_normal = _fmpq_vec_init(FLINT_MAX(n, 1));
         PD_TRY(pd_hull_contains(&in, J->clarke_weights, J->clarke_normal,
                                 J->clarke_offset, C->vertices, v, err));
-        PD_CHECK_INTERNAL(in);
+        if (!in) {
+            slong q;
+            for (q = 0; q < J->nclarke; q++)
+                fmpq_zero(J->clarke_weights + q);
+        }
         goto cleanup;
     }
 
