@@ -441,8 +441,75 @@ START_TEST(relu_network)
     assert_set(F->clarke->vertices, 2, seg, 1);
     assert_set(F->vertices, 2, seg, 1);
     ck_assert_int_eq(F->clarke->differentiable, PD_FALSE);
+    ck_assert_int_eq(F->clarke->ncuts, 0);
+    ck_assert_int_eq(pd_clarke_cut_certify(F->clarke, 0, err), PD_EINVAL);
     check_certificates(P, F->clarke, pt);
     pd_field_clear(F);
+    _fmpq_vec_clear(pt, 2);
+    pd_prog_clear(P);
+}
+END_TEST
+
+START_TEST(network_with_cuts)
+{
+    /* h1 = relu(x - y), h2 = relu(2x - y - 1), h3 = relu(x + y - 2),
+       f = relu(h1 + h2 - h3) - relu(2 h1 - h2 + 1) + h3 at (1, 1) (the
+       golden case field/relu-network, derived there by sampling
+       directions).  The prefixes (h1, h2, h3) = (0, u, 0) and (u, 0, u)
+       ask for -(x - y) > 0, 2x - y > 1, x + y < 2 (and the reverse):
+       empty, with Gordan vector (3, 2, 1) (by hand: 3(-1,1) + 2(2,-1) +
+       (-1,-1) = 0), so they are cut before the last tied node. */
+    pd_prog_t P;
+    pd_clarke_t C;
+    pd_error_t err;
+    slong x, y, h1, h2, h3, i, j, at[] = {1, 1};
+    slong cl[] = {-1, 1, 0, 0, 1, 2, 3, -1, 3, 0};
+    fmpq *pt = point(2, at, NULL);
+    pd_prog_init(P);
+    pd_error_init(err);
+    x = input(P, "x");
+    y = input(P, "y");
+    h1 = RELU(SUB(x, y));
+    h2 = RELU(SUB(SUB(scale(P, 2, x), y), cst(P, 1, 1)));
+    h3 = RELU(SUB(ADD(x, y), cst(P, 2, 1)));
+    pd_prog_set_output(P, ADD(SUB(RELU(SUB(ADD(h1, h2), h3)),
+                                  RELU(ADD(SUB(scale(P, 2, h1), h2), cst(P, 1, 1)))),
+                              h3));
+    pd_clarke_init(C);
+    ck_assert_int_eq(pd_clarke_at(C, P, pt, NULL, err), PD_OK);
+    assert_set(C->vertices, 5, cl, 1);
+    ck_assert_int_eq(C->npieces, 11);
+    ck_assert_int_eq(count_active(C, PD_TRUE), 7);
+    ck_assert_int_eq(C->ncuts, 2);
+    for (i = 0; i < C->ncuts; i++) {
+        const pd_clarke_cut_struct *c = C->cuts + i;
+        ck_assert(c->mult == NULL);           /* computed on demand */
+        ck_assert_int_eq(c->step, PD_STEP_AFFINE);
+        ck_assert_int_eq(c->nguards, 3);
+        ck_assert_int_eq(pd_clarke_cut_certify(C, i, err), PD_OK);
+        ck_assert(c->mult != NULL);
+        ck_assert_int_eq(fmpq_cmp_si(c->mult, 3), 0);
+        ck_assert_int_eq(fmpq_cmp_si(c->mult + 1, 2), 0);
+        ck_assert_int_eq(fmpq_cmp_si(c->mult + 2, 1), 0);
+        for (j = 0; j < 2; j++) {
+            fmpq_t sum, t;
+            slong r;
+            fmpq_init(sum);
+            fmpq_init(t);
+            for (r = 0; r < 3; r++) {
+                fmpq_mul(t, c->mult + r, c->grads + r * 2 + j);
+                fmpq_add(sum, sum, t);
+            }
+            ck_assert(fmpq_is_zero(sum));
+            fmpq_clear(sum);
+            fmpq_clear(t);
+        }
+        ck_assert_int_eq(pd_clarke_cut_certify(C, i, err), PD_OK);  /* again */
+    }
+    ck_assert_int_eq(pd_clarke_cut_certify(C, 2, err), PD_EINVAL);
+    ck_assert_int_eq(pd_clarke_cut_certify(C, -1, err), PD_EINVAL);
+    check_certificates(P, C, pt);
+    pd_clarke_clear(C);
     _fmpq_vec_clear(pt, 2);
     pd_prog_clear(P);
 }
@@ -540,6 +607,18 @@ START_TEST(limits_and_errors)
     y = input(P, "y");
     ck_assert_int_eq(pd_clarke_at(C, P, pt, NULL, err), PD_EINVAL);
     pd_error_reset(err);
+    {
+        pd_ptset_t V;
+        pd_field_t G;
+        pd_ptset_init(V, 2);
+        ck_assert_int_eq(pd_field_vertices(V, NULL, NULL, P, pt, NULL, err), PD_EINVAL);
+        pd_error_reset(err);
+        pd_field_init(G);
+        ck_assert_int_eq(pd_field_at(G, P, pt, NULL, err), PD_EINVAL);
+        pd_error_reset(err);
+        pd_field_clear(G);
+        pd_ptset_clear(V);
+    }
     /* 6 independent ties: the limit cuts the enumeration */
     acc = RELU(x);
     for (i = 1; i < 6; i++)
@@ -1340,6 +1419,7 @@ int main(void)
     tcase_add_test(tc, relu_sum_minus_relu_of_sum);
     tcase_add_test(tc, sort_triple_tie);
     tcase_add_test(tc, relu_network);
+    tcase_add_test(tc, network_with_cuts);
     tcase_add_test(tc, no_ties);
     tcase_add_test(tc, limits_and_errors);
     tcase_add_test(tc, output_sensitive);
