@@ -183,6 +183,24 @@ static void check_contains_answer(int inside, const fmpq *lambda,
     fmpq_clear(t);
 }
 
+/* The library sets cddlib's global constants on its first LP; a test that
+   calls cddlib directly before any such LP makes one first. */
+static void cdd_ready(void)
+{
+    pd_ptset_t P;
+    pd_error_t err;
+    fmpq x[1];
+    int in;
+    pd_error_init(err);
+    pd_ptset_init(P, 1);
+    fmpq_init(x);
+    pd_ptset_append(P, x);
+    ck_assert_int_eq(pd_hull_contains(&in, NULL, NULL, NULL, P, x, err), PD_OK);
+    ck_assert_int_eq(in, 1);
+    fmpq_clear(x);
+    pd_ptset_clear(P);
+}
+
 /* ---- pd_ptset --------------------------------------------------------- */
 
 START_TEST(ptset_sort_unique)
@@ -336,6 +354,73 @@ START_TEST(open_cone_random)
     /* both answers occur, so both certificate checks ran */
     ck_assert_int_gt(count[0], 20);
     ck_assert_int_gt(count[1], 20);
+    flint_randclear(st);
+    pd_sets_cleanup();
+}
+END_TEST
+
+/* cddlib's own LP on A d >= 1 (feasible iff the open cone is non-empty):
+   an independent answer for Seidel's. */
+static int cdd_open_cone(const fmpq_mat_t A)
+{
+    slong m = fmpq_mat_nrows(A), n = fmpq_mat_ncols(A), i, j;
+    dd_MatrixPtr M = dd_CreateMatrix(m, n + 1);
+    dd_LPPtr lp;
+    dd_ErrorType e = dd_NoError;
+    int r;
+    for (i = 0; i < m; i++) {
+        mpq_set_si(M->matrix[i][0], -1, 1);
+        for (j = 0; j < n; j++)
+            fmpq_get_mpq(M->matrix[i][j + 1], fmpq_mat_entry(A, i, j));
+    }
+    M->representation = dd_Inequality;
+    M->objective = dd_LPmin;
+    lp = dd_Matrix2LP(M, &e);
+    ck_assert_int_eq(e, dd_NoError);
+    dd_LPSolve(lp, dd_DualSimplex, &e);
+    ck_assert_int_eq(e, dd_NoError);
+    r = (lp->LPS == dd_Optimal);
+    dd_FreeLPData(lp);
+    dd_FreeMatrix(M);
+    return r;
+}
+
+START_TEST(open_cone_seidel_vs_cdd)
+{
+    flint_rand_t st;
+    pd_error_t err;
+    slong it, i, j, agree = 0;
+    pd_test_randinit(st, 18);
+    pd_error_init(err);
+    cdd_ready();
+    for (it = 0; it < 400 * pd_test_mult; it++) {
+        slong n = 1 + n_randint(st, 5), m = 1 + n_randint(st, 12);
+        fmpq_mat_t A;
+        fmpz *Z = _fmpz_vec_init(m * n), *d = _fmpz_vec_init(n);
+        int ne, nz;
+        fmpq_mat_init(A, m, n);
+        for (i = 0; i < m; i++)
+            for (j = 0; j < n; j++) {
+                slong v = (slong) n_randint(st, 7) - 3;
+                fmpq_set_si(fmpq_mat_entry(A, i, j), v, 1);
+                fmpz_set_si(Z + i * n + j, v);
+            }
+        ck_assert_int_eq(pd_cone_open(&ne, NULL, NULL, A, err), PD_OK);
+        ck_assert_int_eq(ne, cdd_open_cone(A));
+        nz = pd_cone_open_fmpz(d, Z, m, n);
+        ck_assert_int_eq(nz, ne);
+        /* extending a witness of the first rows gives the same answer */
+        if (m > 1) {
+            slong m0 = 1 + n_randint(st, m - 1);
+            if (pd_cone_open_fmpz(d, Z, m0, n) == 1)
+                ck_assert_int_eq(pd_cone_open_fmpz_extend(d, Z, m, n, m0), ne);
+        }
+        agree++;
+        fmpq_mat_clear(A);
+        _fmpz_vec_clear(Z, m * n);
+        _fmpz_vec_clear(d, n);
+    }
+    ck_assert_int_eq(agree, 400 * pd_test_mult);
     flint_randclear(st);
     pd_sets_cleanup();
 }
@@ -735,6 +820,7 @@ START_TEST(hull_random_cdd)
     slong it, i, j;
     pd_test_randinit(st, 14);
     pd_error_init(err);
+    cdd_ready();
     for (it = 0; it < 60 * pd_test_mult; it++) {
         slong n = 1 + n_randint(st, 4), m = 1 + n_randint(st, 14);
         pd_ptset_t P, V, H;
@@ -1000,6 +1086,7 @@ int main(void)
     tcase_add_test(to, open_cone_cases);
     tcase_add_test(to, open_cone_random);
     tcase_add_test(to, open_cone_many_rows);
+    tcase_add_test(to, open_cone_seidel_vs_cdd);
     tcase_add_test(tc, closed_cone_cases);
     tcase_add_test(tc, closed_cone_random);
     tcase_add_test(th, hull_cases);
