@@ -120,7 +120,7 @@ typedef struct {
     slong *pattern;        /* the current pattern (pc's, or own when affine) */
     int affine;            /* piecewise-affine program: no polynomials */
     fmpq *gval, *ggrad, *work, *adj;   /* affine path: guards of one node */
-    slong galloc_;
+    slong gcap;
     fmpq_mpoly_t tmp;
     fmpq_t q;
     fmpz_t s, l;
@@ -208,58 +208,6 @@ static void _pd_enum_matrix(fmpq_mat_t A, const _pd_enum_struct *E,
                      GROW(E, idx == NULL ? i : idx[i]) + j);
 }
 
-/* Append, for the guards of the last push, the rows of those vanishing at
-   x.  A guard negative at x would mean the choice is not active. */
-static pd_status_t _pd_enum_add_rows(_pd_enum_struct *E, pd_error_t err)
-{
-    pd_status_t status = PD_OK;
-    const fmpq_mpoly_ctx_struct *ctx = pd_piece_ctx(E->pc);
-    slong j, v, g0 = pd_piece_last_gstart(E->pc), g1 = pd_piece_nguards(E->pc);
-    for (j = g0; j < g1; j++) {
-        const fmpq_mpoly_struct *g = pd_piece_guard(E->pc, j);
-        fmpq *gr;
-        fmpz *zr;
-        if (!fmpq_mpoly_evaluate_all_fmpq(E->q, g, E->xp, ctx)) {
-            status = pd_error_set(err, PD_EINTERNAL,
-                                  "internal error: guard evaluation failed");
-            goto cleanup;
-        }
-        PD_CHECK_INTERNAL(fmpq_sgn(E->q) >= 0);
-        if (!fmpq_is_zero(E->q))
-            continue;
-        _pd_enum_rows_fit(E, E->nrows + 1);
-        gr = GROW(E, E->nrows);
-        zr = ZROW(E, E->nrows);
-        fmpz_one(E->l);
-        E->row_affine[E->nrows] = 1;
-        for (v = 0; v < E->n; v++) {
-            fmpq_mpoly_derivative(E->tmp, g, v, ctx);
-            if (!fmpq_mpoly_is_fmpq(E->tmp, ctx))
-                E->row_affine[E->nrows] = 0;   /* degree > 1 */
-            if (!fmpq_mpoly_evaluate_all_fmpq(gr + v, E->tmp, E->xp, ctx)) {
-                status = pd_error_set(err, PD_EINTERNAL,
-                                      "internal error: guard evaluation failed");
-                goto cleanup;
-            }
-            fmpz_lcm(E->l, E->l, fmpq_denref(gr + v));
-        }
-        fmpz_zero(E->s);
-        for (v = 0; v < E->n; v++) {
-            fmpz_divexact(zr + v, E->l, fmpq_denref(gr + v));
-            fmpz_mul(zr + v, zr + v, fmpq_numref(gr + v));
-            fmpz_gcd(E->s, E->s, zr + v);
-        }
-        if (!fmpz_is_zero(E->s) && !fmpz_is_one(E->s))
-            for (v = 0; v < E->n; v++)
-                fmpz_divexact(zr + v, zr + v, E->s);
-        E->row_guard[E->nrows] = j;
-        E->row_node[E->nrows] = pd_piece_guard_node(E->pc, j);
-        E->nrows++;
-    }
-cleanup:
-    return status;
-}
-
 /* Scale row r's gradient (grads) to a primitive integer vector in zrows. */
 static void _pd_enum_zrow(_pd_enum_struct *E, slong r)
 {
@@ -278,6 +226,46 @@ static void _pd_enum_zrow(_pd_enum_struct *E, slong r)
     if (!fmpz_is_zero(E->s) && !fmpz_is_one(E->s))
         for (v = 0; v < E->n; v++)
             fmpz_divexact(zr + v, zr + v, E->s);
+}
+
+/* Append, for the guards of the last push, the rows of those vanishing at
+   x.  A guard negative at x would mean the choice is not active. */
+static pd_status_t _pd_enum_add_rows(_pd_enum_struct *E, pd_error_t err)
+{
+    pd_status_t status = PD_OK;
+    const fmpq_mpoly_ctx_struct *ctx = pd_piece_ctx(E->pc);
+    slong j, v, g0 = pd_piece_last_gstart(E->pc), g1 = pd_piece_nguards(E->pc);
+    for (j = g0; j < g1; j++) {
+        const fmpq_mpoly_struct *g = pd_piece_guard(E->pc, j);
+        fmpq *gr;
+        if (!fmpq_mpoly_evaluate_all_fmpq(E->q, g, E->xp, ctx)) {
+            status = pd_error_set(err, PD_EINTERNAL,
+                                  "internal error: guard evaluation failed");
+            goto cleanup;
+        }
+        PD_CHECK_INTERNAL(fmpq_sgn(E->q) >= 0);
+        if (!fmpq_is_zero(E->q))
+            continue;
+        _pd_enum_rows_fit(E, E->nrows + 1);
+        gr = GROW(E, E->nrows);
+        E->row_affine[E->nrows] = 1;
+        for (v = 0; v < E->n; v++) {
+            fmpq_mpoly_derivative(E->tmp, g, v, ctx);
+            if (!fmpq_mpoly_is_fmpq(E->tmp, ctx))
+                E->row_affine[E->nrows] = 0;   /* degree > 1 */
+            if (!fmpq_mpoly_evaluate_all_fmpq(gr + v, E->tmp, E->xp, ctx)) {
+                status = pd_error_set(err, PD_EINTERNAL,
+                                      "internal error: guard evaluation failed");
+                goto cleanup;
+            }
+        }
+        _pd_enum_zrow(E, E->nrows);
+        E->row_guard[E->nrows] = j;
+        E->row_node[E->nrows] = pd_piece_guard_node(E->pc, j);
+        E->nrows++;
+    }
+cleanup:
+    return status;
 }
 
 /* Affine path: the guards of node's current choice (in E->pattern) by
@@ -874,7 +862,7 @@ pd_status_t _pd_clarke_at_opts(pd_clarke_t C, const pd_prog_t P,
         E->ggrad = _fmpq_vec_init(mg * FLINT_MAX(n, 1));
         E->work = _fmpq_vec_init(2 * FLINT_MAX(n, 1));
         E->adj = _fmpq_vec_init(FLINT_MAX(P->len, 1));
-        E->galloc_ = mg;
+        E->gcap = mg;
         /* The empty prefix is first-order active with d = 0 (no rows). */
         PD_TRY(_pd_enum_rec_affine(E, 1, E->dstack, 0, err));
     } else {
@@ -907,8 +895,8 @@ cleanup:
     if (E->affine) {
         flint_free(E->pattern);
         if (E->gval != NULL) {
-            _fmpq_vec_clear(E->gval, E->galloc_);
-            _fmpq_vec_clear(E->ggrad, E->galloc_ * FLINT_MAX(n, 1));
+            _fmpq_vec_clear(E->gval, E->gcap);
+            _fmpq_vec_clear(E->ggrad, E->gcap * FLINT_MAX(n, 1));
             _fmpq_vec_clear(E->work, 2 * FLINT_MAX(n, 1));
             _fmpq_vec_clear(E->adj, FLINT_MAX(P->len, 1));
         }
