@@ -95,28 +95,6 @@ static const char *field_usage =
     "Exit status: 0 success, 2 bad input or usage, 3 a limit was reached,\n"
     "4 complete except for decisions that stayed undecided (named).\n";
 
-/* The value of option `name` given as "--name V" or "--name=V"; NULL if
-   argv[*i] is not that option.  Advances *i past a separate value. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name,
-                             int *missing)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    *missing = 0;
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc) {
-        *missing = 1;
-        return NULL;
-    }
-    (*i)++;
-    return argv[*i];
-}
-
 /* ---- names ------------------------------------------------------------ */
 
 /* Text of node i's choice in pattern (slots of the node), e.g. "u", "0",
@@ -660,17 +638,17 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             return PD_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
-        } else if ((v = opt_value(argc, argv, &i, "--at", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--at", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error(cmd, "--at needs a point");
             at = v;
-        } else if ((v = opt_value(argc, argv, &i, "--points", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error(cmd, "--points needs exact, float32 or float64");
             points = v;
-        } else if ((v = opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL
                    || missing) {
             long n;
             if (missing)
@@ -679,7 +657,7 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             if (*v == '\0' || *end != '\0' || n < 0)
                 return pd_cli_usage_error(cmd, "--max-pieces needs a number >= 0, not '%s'", v);
             lim->max_pieces = n;
-        } else if ((v = opt_value(argc, argv, &i, "--timeout", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--timeout", &missing)) != NULL
                    || missing) {
             double s;
             if (missing)
@@ -688,7 +666,7 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             if (*v == '\0' || *end != '\0' || !(s > 0))
                 return pd_cli_usage_error(cmd, "--timeout needs seconds > 0, not '%s'", v);
             lim->timeout = s;
-        } else if ((v = opt_value(argc, argv, &i, "--curve-budget", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--curve-budget", &missing)) != NULL
                    || missing) {
             long n;
             if (missing)
@@ -697,7 +675,7 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             if (*v == '\0' || *end != '\0' || n < 0)
                 return pd_cli_usage_error(cmd, "--curve-budget needs a number >= 0, not '%s'", v);
             lim->curve_budget = n;
-        } else if ((v = opt_value(argc, argv, &i, "--z3-rlimit", &missing)) != NULL
+        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--z3-rlimit", &missing)) != NULL
                    || missing) {
             unsigned long n;
             if (missing)
