@@ -135,6 +135,12 @@ typedef pd_activity_struct pd_activity_t[1];
 void pd_activity_init(pd_activity_t act);
 void pd_activity_clear(pd_activity_t act);
 
+/* Size act for n variables and k guards and reset it: every entry of dir,
+   curve and mult zero, active PD_UNKNOWN, step PD_STEP_NONE, no reason,
+   and the ray flag as given.  Storage is reused when large enough; this is
+   the one way code outside local/ should size a certificate. */
+void pd_activity_fit(pd_activity_t act, slong n, slong k, int ray);
+
 /* Flags for pd_local_activity / pd_local_ray_activity. */
 #define PD_LOCAL_FIRST_ORDER 1  /* steps VALUE..ONE_VARIABLE only (cheap:
                                    for pruning prefixes); beyond, UNKNOWN */

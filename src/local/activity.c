@@ -41,8 +41,7 @@ void pd_activity_clear(pd_activity_t act)
     memset(act, 0, sizeof(pd_activity_struct));
 }
 
-/* Size act for n variables and k guards, every entry zero. */
-static void act_reset(pd_activity_t act, slong n, slong k, int ray)
+void pd_activity_fit(pd_activity_t act, slong n, slong k, int ray)
 {
     slong i;
     if (n > act->alloc_n) {
@@ -315,7 +314,7 @@ pd_status_t pd_local_activity(pd_activity_t act, const fmpq_mpoly_struct *g,
 
     if (k < 0)
         return pd_error_set(err, PD_EINVAL, "local: negative number of guards");
-    act_reset(act, n, k, 0);
+    pd_activity_fit(act, n, k, 0);
     if (pd_limits_expired(lim)) {
         decide(act, PD_UNKNOWN, PD_STEP_NONE, "time limit reached");
         return pd_error_set(err, PD_ELIMIT, "time limit reached");
@@ -420,7 +419,7 @@ pd_status_t pd_local_ray_activity(pd_activity_t act,
 
     if (k < 0)
         return pd_error_set(err, PD_EINVAL, "local: negative number of guards");
-    act_reset(act, n, k, 1);
+    pd_activity_fit(act, n, k, 1);
     if (pd_limits_expired(lim)) {
         decide(act, PD_UNKNOWN, PD_STEP_NONE, "time limit reached");
         return pd_error_set(err, PD_ELIMIT, "time limit reached");

@@ -151,35 +151,13 @@ static void _pd_enum_rows_fit(_pd_enum_struct *E, slong len)
     E->ralloc = na;
 }
 
-/* Size act the way pd_activity_clear releases it (local.h: dir and curve
-   have alloc_n entries, mult alloc_k; all zero). */
-static void _pd_activity_fit(pd_activity_t act, slong n, slong k)
-{
-    slong i;
-    pd_activity_clear(act);
-    pd_activity_init(act);
-    act->n = n;
-    act->k = k;
-    if (n > 0) {
-        act->dir = _fmpq_vec_init(n);
-        act->curve = flint_malloc(n * sizeof(fmpq_poly_struct));
-        for (i = 0; i < n; i++)
-            fmpq_poly_init(act->curve + i);
-        act->alloc_n = n;
-    }
-    if (k > 0) {
-        act->mult = _fmpq_vec_init(k);
-        act->alloc_k = k;
-    }
-}
-
 /* act: yes by OPEN_CONE with direction d (or VALUE when no guard
    vanishes), curve x + t d. */
 static void _pd_activity_set_ray(pd_activity_t act, const _pd_enum_struct *E,
                                  const fmpz *d)
 {
     slong i;
-    _pd_activity_fit(act, E->n, E->nrows);
+    pd_activity_fit(act, E->n, E->nrows, 0);
     act->active = PD_TRUE;
     act->step = E->nrows == 0 ? PD_STEP_VALUE : PD_STEP_OPEN_CONE;
     for (i = 0; i < E->n; i++) {
@@ -392,7 +370,7 @@ static pd_status_t _pd_enum_leaf(_pd_enum_struct *E, int fo, const fmpz *d,
         /* Step 3: affine guards with an empty open cone; Gordan vector. */
         fmpq_mat_t A;
         int ne;
-        _pd_activity_fit(p->activity, E->n, k);
+        pd_activity_fit(p->activity, E->n, k, 0);
         _pd_enum_matrix(A, E, NULL, k);
         status = pd_cone_open(&ne, NULL, p->activity->mult, A, err);
         fmpq_mat_clear(A);
@@ -415,7 +393,7 @@ static pd_status_t _pd_enum_leaf(_pd_enum_struct *E, int fo, const fmpz *d,
     if (p->activity->active == PD_UNKNOWN && p->ray->active == PD_TRUE) {
         /* A ray that enters the region is a witness curve (step 5). */
         slong j;
-        _pd_activity_fit(p->activity, E->n, k);
+        pd_activity_fit(p->activity, E->n, k, 0);
         p->activity->active = PD_TRUE;
         p->activity->step = PD_STEP_CURVE;
         for (j = 0; j < E->n; j++) {
