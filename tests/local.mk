@@ -1,3 +1,4 @@
 # tests: shared test files and the golden case runner over cases/.
 TESTS += tests/run-cases.sh
 EXTRA_DIST += tests/run-cases.sh cases
+EXTRA_DIST += tests/flint3-layout.sh
