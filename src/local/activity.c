@@ -298,6 +298,57 @@ static pd_status_t self_check(pd_activity_t act, const fmpq_mpoly_struct *g,
     return PD_OK;
 }
 
+/* Step 5' (shared by essential and ray activity): a non-negative
+   combination of the tied guards that is <= 0 near x refutes.  *found is
+   set when it decided. */
+static pd_status_t step_combination(int *found, pd_activity_t act,
+                                    const _pd_germ_struct *G, pd_error_t err)
+{
+    slong i;
+    pd_status_t status;
+    fmpq *y = _fmpq_vec_init(G->k);
+    status = _pd_combination(found, y, G, err);
+    if (status == PD_OK && *found) {
+        for (i = 0; i < G->k; i++)
+            fmpq_set(act->mult + G->idx[i], y + i);
+        decide(act, PD_FALSE, PD_STEP_COMBINATION,
+               "a non-negative combination of the tied guards is <= 0 near the point");
+    }
+    _fmpq_vec_clear(y, G->k);
+    return status;
+}
+
+/* Step 6 (shared): Z3 nlqsat on the closed formula (ray = 0) or on the
+   lowest-order terms along rays (ray = 1); undecided says `what` failed. */
+static pd_status_t step_z3(pd_activity_t act, const _pd_germ_struct *G,
+                           int ray, int flags, const pd_limits_t lim,
+                           const char *what, pd_error_t err)
+{
+    pd_status_t status = PD_OK;
+    pd_truth_t t;
+    char reason[PD_ACTIVITY_REASON_LEN - 64];
+    char buf[PD_ACTIVITY_REASON_LEN];
+    if (flags & PD_LOCAL_NO_Z3) {
+        snprintf(buf, sizeof(buf), "%s (Z3 not requested)", what);
+        decide(act, PD_UNKNOWN, PD_STEP_NONE, buf);
+        return PD_OK;
+    }
+    if (pd_limits_expired(lim)) {
+        decide(act, PD_UNKNOWN, PD_STEP_NONE, "time limit reached");
+        return pd_error_set(err, PD_ELIMIT, "time limit reached");
+    }
+    status = _pd_z3_decide(&t, reason, sizeof(reason), G, ray, lim, err);
+    if (status == PD_OK) {
+        if (t == PD_UNKNOWN) {
+            snprintf(buf, sizeof(buf), "%s; %s", what, reason);
+            decide(act, PD_UNKNOWN, PD_STEP_NONE, buf);
+        } else {
+            decide(act, t, PD_STEP_NLQSAT, reason);
+        }
+    }
+    return status;
+}
+
 pd_status_t pd_local_activity(pd_activity_t act, const fmpq_mpoly_struct *g,
                               slong k, const fmpq *x,
                               const fmpq_mpoly_ctx_t ctx,
@@ -351,43 +402,12 @@ pd_status_t pd_local_activity(pd_activity_t act, const fmpq_mpoly_struct *g,
         goto cleanup;
     }
     /* 5': a combination <= 0 near the point */
-    {
-        fmpq *y = _fmpq_vec_init(G->k);
-        status = _pd_combination(&found, y, G, err);
-        if (status == PD_OK && found) {
-            for (i = 0; i < G->k; i++)
-                fmpq_set(act->mult + G->idx[i], y + i);
-            decide(act, PD_FALSE, PD_STEP_COMBINATION,
-                   "a non-negative combination of the tied guards is <= 0 near the point");
-        }
-        _fmpq_vec_clear(y, G->k);
-        if (status != PD_OK || found)
-            goto cleanup;
-    }
+    status = step_combination(&found, act, G, err);
+    if (status != PD_OK || found)
+        goto cleanup;
     /* 6: Z3 */
 z3:
-    if (flags & PD_LOCAL_NO_Z3) {
-        decide(act, PD_UNKNOWN, PD_STEP_NONE,
-               "undecided by steps 1-5 (Z3 not requested)");
-    } else {
-        pd_truth_t t;
-        char reason[PD_ACTIVITY_REASON_LEN - 64];
-        if (pd_limits_expired(lim)) {
-            status = pd_error_set(err, PD_ELIMIT, "time limit reached");
-            decide(act, PD_UNKNOWN, PD_STEP_NONE, "time limit reached");
-            goto cleanup;
-        }
-        status = _pd_z3_decide(&t, reason, sizeof(reason), G, 0, lim, err);
-        if (status == PD_OK) {
-            if (t == PD_UNKNOWN) {
-                char buf[PD_ACTIVITY_REASON_LEN];
-                snprintf(buf, sizeof(buf), "undecided by steps 1-5; %s", reason);
-                decide(act, PD_UNKNOWN, PD_STEP_NONE, buf);
-            } else {
-                decide(act, t, PD_STEP_NLQSAT, reason);
-            }
-        }
-    }
+    status = step_z3(act, G, 0, flags, lim, "undecided by steps 1-5", err);
 
 cleanup:
     if (z != NULL) {
@@ -515,42 +535,11 @@ pd_status_t pd_local_ray_activity(pd_activity_t act,
                "a ray along which every tied guard is positive");
         goto cleanup;
     }
-    {
-        fmpq *y = _fmpq_vec_init(G->k);
-        status = _pd_combination(&found, y, G, err);
-        if (status == PD_OK && found) {
-            for (i = 0; i < G->k; i++)
-                fmpq_set(act->mult + G->idx[i], y + i);
-            decide(act, PD_FALSE, PD_STEP_COMBINATION,
-                   "a non-negative combination of the tied guards is <= 0 near the point");
-        }
-        _fmpq_vec_clear(y, G->k);
-        if (status != PD_OK || found)
-            goto cleanup;
-    }
+    status = step_combination(&found, act, G, err);
+    if (status != PD_OK || found)
+        goto cleanup;
 z3:
-    if (flags & PD_LOCAL_NO_Z3) {
-        decide(act, PD_UNKNOWN, PD_STEP_NONE,
-               "no ray found and none refuted (Z3 not requested)");
-    } else {
-        pd_truth_t t;
-        char reason[PD_ACTIVITY_REASON_LEN - 64];
-        if (pd_limits_expired(lim)) {
-            status = pd_error_set(err, PD_ELIMIT, "time limit reached");
-            decide(act, PD_UNKNOWN, PD_STEP_NONE, "time limit reached");
-            goto cleanup;
-        }
-        status = _pd_z3_decide(&t, reason, sizeof(reason), G, 1, lim, err);
-        if (status == PD_OK) {
-            if (t == PD_UNKNOWN) {
-                char buf[PD_ACTIVITY_REASON_LEN];
-                snprintf(buf, sizeof(buf), "no ray found and none refuted; %s", reason);
-                decide(act, PD_UNKNOWN, PD_STEP_NONE, buf);
-            } else {
-                decide(act, t, PD_STEP_NLQSAT, reason);
-            }
-        }
-    }
+    status = step_z3(act, G, 1, flags, lim, "no ray found and none refuted", err);
 
 cleanup:
     if (d != NULL)
