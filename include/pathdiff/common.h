@@ -43,13 +43,16 @@ typedef enum { PD_FALSE = 0, PD_TRUE = 1, PD_UNKNOWN = 2 } pd_truth_t;
 /* Caller-owned error record.  Invariant: code == PD_OK iff no error has been
    raised since the last pd_error_reset.  line/col are 1-based, 0 when the
    error has no source position; text holds the offending source line (no
-   newline) when line > 0. */
+   newline) when line > 0.  A line longer than text can hold is cut to a
+   window that contains col: text_col is the column of text[0] in the line
+   (1 when the line is shown from its start; 0 counts as 1). */
 typedef struct {
     pd_status_t code;
     char msg[PD_ERROR_MSG_LEN];
     char file[PD_ERROR_FILE_LEN];
     slong line, col;
     char text[PD_ERROR_TEXT_LEN];
+    slong text_col;
 } pd_error_struct;
 typedef pd_error_struct pd_error_t[1];
 

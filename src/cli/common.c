@@ -11,9 +11,13 @@ void pd_cli_print_error(const pd_error_t err)
                 (long) err->line, (long) err->col, err->msg);
         if (err->text[0] != '\0') {
             slong k, n = (slong) strlen(err->text);
-            fprintf(stderr, "  %s\n  ", err->text);
-            /* The stored line may be cut short: never read past its end. */
-            for (k = 1; k < err->col; k++)
+            slong t0 = err->text_col > 1 ? err->text_col : 1;
+            /* A long line is stored as a window of it: mark the cut ends
+               with "..." and count the caret from the window's start. */
+            fprintf(stderr, "  %s%s\n  ", t0 > 1 ? "..." : "", err->text);
+            if (t0 > 1)
+                fputs("   ", stderr);
+            for (k = 1; k < err->col - t0 + 1; k++)
                 fputc(k <= n && err->text[k - 1] == '\t' ? '\t' : ' ', stderr);
             fputs("^\n", stderr);
         }
@@ -73,6 +77,16 @@ int pd_cli_usage_error(const char *cmd, const char *fmt, ...)
     va_end(ap);
     fprintf(stderr, "\nTry 'pathdiff %s --help'.\n", cmd);
     return PD_EXIT_USAGE;
+}
+
+int pd_cli_opt_once(const char *cmd, const char *name, const char **slot,
+                    const char *v)
+{
+    if (*slot != NULL)
+        return pd_cli_usage_error(cmd, "%s given twice ('%s', then '%s')",
+                                  name, *slot, v);
+    *slot = v;
+    return PD_EXIT_OK;
 }
 
 void pd_cli_print_json(const char *doc)

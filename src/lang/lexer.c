@@ -22,10 +22,11 @@ pd_status_t _pd_lang_error(pd_error_t err, pd_status_t code, const char *src,
                            const char *fmt, ...)
 {
     char msg[PD_ERROR_MSG_LEN];
-    char text[PD_ERROR_TEXT_LEN];
+    char *text;
     va_list ap;
     size_t i = 0, n = 0;
     slong l = 1;
+    pd_status_t st;
 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -36,14 +37,17 @@ pd_status_t _pd_lang_error(pd_error_t err, pd_status_t code, const char *src,
             l++;
         i++;
     }
-    while (i + n < len && src[i + n] != '\n' && n + 1 < sizeof(text)) {
-        text[n] = src[i + n];
+    /* The whole line: the error record keeps the part around col. */
+    while (i + n < len && src[i + n] != '\n' && src[i + n] != '\0')
         n++;
-    }
-    while (n > 0 && text[n - 1] == '\r')
+    while (n > 0 && src[i + n - 1] == '\r')
         n--;
+    text = flint_malloc(n + 1);
+    memcpy(text, src + i, n);
     text[n] = '\0';
-    return pd_error_set_pos(err, code, file, line, col, text, "%s", msg);
+    st = pd_error_set_pos(err, code, file, line, col, text, "%s", msg);
+    flint_free(text);
+    return st;
 }
 
 /* A newline after one of these continues the statement. */

@@ -30,12 +30,21 @@ static void error_vset(pd_error_t err, pd_status_t code, const char *file,
     err->line = line;
     err->col = col;
     err->text[0] = '\0';
+    err->text_col = 1;
     if (text != NULL) {
-        size_t n = strcspn(text, "\n");
-        if (n >= sizeof(err->text))
-            n = sizeof(err->text) - 1;
-        memcpy(err->text, text, n);
-        err->text[n] = '\0';
+        size_t n = strcspn(text, "\n"), cap = sizeof(err->text) - 1, start = 0;
+        /* A long line: keep a window with the column in its middle, so the
+           caret always points into the text shown. */
+        if (n > cap && col > (slong) (cap - cap / 4)) {
+            start = (size_t) col - 1 - cap / 2;
+            if (start > n - cap)
+                start = n - cap;
+        }
+        if (n - start > cap)
+            n = start + cap;
+        memcpy(err->text, text + start, n - start);
+        err->text[n - start] = '\0';
+        err->text_col = (slong) start + 1;
     }
 }
 
