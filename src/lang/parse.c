@@ -561,6 +561,7 @@ static pd_status_t parse_postfix(pd_val_t *out, pd_parser_t *ps)
     while (ps->cur.kind == PD_TOK_LBRACK) {
         pd_token_t open = ps->cur;
         slong idx[2], nidx = 0, k;
+        pd_token_t itok[2];     /* the index literals, for messages */
         char da[64];
         if (out->kind == PD_VAL_CONST || out->kind == PD_VAL_SCALAR)
             return _pd_parser_error(ps, PD_EPARSE, open.line, open.col,
@@ -571,6 +572,7 @@ static pd_status_t parse_postfix(pd_val_t *out, pd_parser_t *ps)
             if (nidx == 2)
                 return _pd_parser_error(ps, PD_EPARSE, ps->cur.line, ps->cur.col,
                                         "too many indices: at most two (M[i, j])");
+            itok[nidx] = ps->cur;
             if ((status = read_count(idx + nidx, ps, "an index")) != PD_OK)
                 return status;
             nidx++;
@@ -587,21 +589,25 @@ static pd_status_t parse_postfix(pd_val_t *out, pd_parser_t *ps)
                                         "a vector takes one index, got %ld", (long) nidx);
             if (idx[0] > out->rows)
                 return _pd_parser_error(ps, PD_EPARSE, open.line, open.col,
-                                        "index %ld out of range: %s",
-                                        (long) idx[0], _pd_val_describe(da, sizeof(da), out));
+                                        "index %.*s out of range: %s",
+                                        (int) FLINT_MIN(itok[0].len, 40),
+                                        ps->L.src + itok[0].start,
+                                        _pd_val_describe(da, sizeof(da), out));
             if ((status = _pd_vstore_entry(&k, ps, out->vs, idx[0] - 1)) != PD_OK)
                 return status;
             val_scalar(out, k, out->line, out->col);
         } else {
             if (idx[0] > out->rows)
                 return _pd_parser_error(ps, PD_EPARSE, open.line, open.col,
-                                        "row index %ld out of range: %s",
-                                        (long) idx[0],
+                                        "row index %.*s out of range: %s",
+                                        (int) FLINT_MIN(itok[0].len, 40),
+                                        ps->L.src + itok[0].start,
                                         _pd_val_describe(da, sizeof(da), out));
             if (nidx == 2 && idx[1] > out->cols)
                 return _pd_parser_error(ps, PD_EPARSE, open.line, open.col,
-                                        "column index %ld out of range: %s",
-                                        (long) idx[1],
+                                        "column index %.*s out of range: %s",
+                                        (int) FLINT_MIN(itok[1].len, 40),
+                                        ps->L.src + itok[1].start,
                                         _pd_val_describe(da, sizeof(da), out));
             if (nidx == 2) {
                 k = out->vs->e[(idx[0] - 1) * out->cols + idx[1] - 1];
