@@ -300,7 +300,9 @@ pd_status_t pd_conv_parse(pd_conv_t C, const char *spec, pd_error_t err)
     pd_conv_t T;
     pd_status_t status = PD_OK;
     pd_conv_preset_t preset;
-    char *buf = NULL, *tok, *save = NULL;
+    char *buf = NULL, *tok, *next;
+    const char *keys[16];       /* the rule names seen (unknown names stop
+                                   the loop, so at most 10 are kept) */
     int first = 1, nrules = 0;
 
     if (spec == NULL || *spec == '\0')
@@ -314,15 +316,31 @@ pd_status_t pd_conv_parse(pd_conv_t C, const char *spec, pd_error_t err)
         return status;
     }
     buf = _pd_strdup(spec);
-    for (tok = strtok_r(buf, ",", &save); tok != NULL;
-         tok = strtok_r(NULL, ",", &save), first = 0) {
+    /* Rules are split at commas by hand: an empty rule ("relu0=0,", ",")
+       is an error, not skipped, and so is a rule given twice. */
+    for (tok = buf; tok != NULL; tok = next, first = 0) {
         char *eq, *key, *val;
+        size_t n;
+        next = strchr(tok, ',');
+        if (next != NULL)
+            *next++ = '\0';
         while (*tok == ' ')
             tok++;
+        n = strlen(tok);
+        while (n > 0 && tok[n - 1] == ' ')
+            tok[--n] = '\0';
+        if (*tok == '\0') {
+            status = pd_error_set(err, PD_EINVAL,
+                "empty rule in convention '%s' (rules are separated by "
+                "single commas, e.g. relu0=0,abs0=0)", spec);
+            goto cleanup;
+        }
         eq = strchr(tok, '=');
         if (eq == NULL) {
             if (first && _preset_of(&preset, tok)) {
-                PD_TRY(pd_conv_set_preset(T, preset, err));
+                status = pd_conv_set_preset(T, preset, err);
+                if (status != PD_OK)
+                    goto cleanup;
                 continue;
             }
             status = pd_error_set(err, PD_EINVAL,
@@ -333,10 +351,21 @@ pd_status_t pd_conv_parse(pd_conv_t C, const char *spec, pd_error_t err)
         *eq = '\0';
         key = tok;
         val = eq + 1;
+        n = strlen(key);
+        while (n > 0 && key[n - 1] == ' ')
+            key[--n] = '\0';
+        while (*val == ' ')
+            val++;
         {
-            size_t n = strlen(val);
-            while (n > 0 && val[n - 1] == ' ')
-                val[--n] = '\0';
+            int j;
+            for (j = 0; j < FLINT_MIN(nrules, 16); j++)
+                if (!strcmp(keys[j], key)) {
+                    status = pd_error_set(err, PD_EINVAL,
+                        "convention rule '%s' given twice", key);
+                    goto cleanup;
+                }
+            if (nrules < (int) (sizeof(keys) / sizeof(keys[0])))
+                keys[nrules] = key;
         }
         nrules++;
         if (!strcmp(key, "relu0")) {
