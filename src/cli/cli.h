@@ -52,5 +52,11 @@ int pd_cli_usage_error(const char *cmd, const char *fmt, ...) PD_PRINTF(2, 3);
 const char *pd_cli_opt_value(int argc, char **argv, int *i, const char *name,
                              int *missing);
 
+/* Store the value v of option `name` in *slot, which must still be NULL:
+   an option given twice is a usage error (printed; returns PD_EXIT_USAGE),
+   never silently overridden.  Returns PD_EXIT_OK otherwise. */
+int pd_cli_opt_once(const char *cmd, const char *name, const char **slot,
+                    const char *v);
+
 /* Write a finished JSON document and a newline to stdout. */
 void pd_cli_print_json(const char *doc);

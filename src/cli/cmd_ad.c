@@ -94,27 +94,32 @@ int pd_cmd_ad(int argc, char **argv)
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--at needs a point");
-            at = v;
+            if ((rc = pd_cli_opt_once("ad", "--at", &at, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--points needs exact, float32 or float64");
-            points = v;
+            if ((rc = pd_cli_opt_once("ad", "--points", &points, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--convention", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--convention needs a name or rules");
-            conv = v;
+            if ((rc = pd_cli_opt_once("ad", "--convention", &conv, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--arith", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--arith needs float, double, mpfr:BITS or exact");
-            arith = v;
+            if ((rc = pd_cli_opt_once("ad", "--arith", &arith, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--direction", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("ad", "--direction needs a vector");
-            dirs = v;
+            if ((rc = pd_cli_opt_once("ad", "--direction", &dirs, v)) != PD_EXIT_OK)
+                return rc;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error("ad", "unknown option '%s'", a);
         } else if (file == NULL) {

@@ -619,6 +619,8 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
 {
     const char *cmd = field ? "field" : "clarke";
     const char *file = NULL, *at = NULL, *points = NULL, *v;
+    const char *seen_maxp = NULL, *seen_timeout = NULL, *seen_budget = NULL;
+    const char *seen_rlimit = NULL;
     int json = 0, i, missing, rc = PD_EXIT_OK;
     pd_points_t mode = PD_POINTS_EXACT;
     pd_prog_t P;
@@ -642,17 +644,21 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
                    || missing) {
             if (missing)
                 return pd_cli_usage_error(cmd, "--at needs a point");
-            at = v;
+            if ((rc = pd_cli_opt_once(cmd, "--at", &at, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error(cmd, "--points needs exact, float32 or float64");
-            points = v;
+            if ((rc = pd_cli_opt_once(cmd, "--points", &points, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL
                    || missing) {
             long n;
             if (missing)
                 return pd_cli_usage_error(cmd, "--max-pieces needs a number");
+            if ((rc = pd_cli_opt_once(cmd, "--max-pieces", &seen_maxp, v)) != PD_EXIT_OK)
+                return rc;
             n = strtol(v, &end, 10);
             if (*v == '\0' || *end != '\0' || n < 0)
                 return pd_cli_usage_error(cmd, "--max-pieces needs a number >= 0, not '%s'", v);
@@ -662,6 +668,8 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             double s;
             if (missing)
                 return pd_cli_usage_error(cmd, "--timeout needs seconds");
+            if ((rc = pd_cli_opt_once(cmd, "--timeout", &seen_timeout, v)) != PD_EXIT_OK)
+                return rc;
             s = strtod(v, &end);
             if (*v == '\0' || *end != '\0' || !(s > 0))
                 return pd_cli_usage_error(cmd, "--timeout needs seconds > 0, not '%s'", v);
@@ -671,6 +679,8 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             long n;
             if (missing)
                 return pd_cli_usage_error(cmd, "--curve-budget needs a number");
+            if ((rc = pd_cli_opt_once(cmd, "--curve-budget", &seen_budget, v)) != PD_EXIT_OK)
+                return rc;
             n = strtol(v, &end, 10);
             if (*v == '\0' || *end != '\0' || n < 0)
                 return pd_cli_usage_error(cmd, "--curve-budget needs a number >= 0, not '%s'", v);
@@ -680,6 +690,8 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             unsigned long n;
             if (missing)
                 return pd_cli_usage_error(cmd, "--z3-rlimit needs a number");
+            if ((rc = pd_cli_opt_once(cmd, "--z3-rlimit", &seen_rlimit, v)) != PD_EXIT_OK)
+                return rc;
             n = strtoul(v, &end, 10);
             if (*v == '\0' || *v == '-' || *end != '\0')
                 return pd_cli_usage_error(cmd, "--z3-rlimit needs a number >= 0, not '%s'", v);

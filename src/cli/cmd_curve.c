@@ -831,7 +831,7 @@ int pd_cmd_curve(int argc, char **argv)
     for (i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **slot = NULL;
-        const char *what = NULL;
+        const char *what = NULL, *optname = NULL;
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(curve_usage, stdout);
             return PD_EXIT_OK;
@@ -848,6 +848,7 @@ int pd_cmd_curve(int argc, char **argv)
          missing)) {                                                           \
         slot = &VAR;                                                           \
         what = WHAT;                                                           \
+        optname = NAME;                                                        \
     }
         CURVE_OPT("--curve", spec, "--curve needs a curve, e.g. \"x=t, y=t^2\"")
         CURVE_OPT("--on", on, "--on needs a range a..b")
@@ -863,7 +864,8 @@ int pd_cmd_curve(int argc, char **argv)
         if (slot != NULL) {
             if (missing)
                 return pd_cli_usage_error("curve", "%s", what);
-            *slot = v;
+            if ((rc = pd_cli_opt_once("curve", optname, slot, v)) != PD_EXIT_OK)
+                return rc;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error("curve", "unknown option '%s'", a);
         } else if (file == NULL) {

@@ -1156,6 +1156,9 @@ int pd_cmd_demo(int argc, char **argv)
         }
     }
 
+    if (list && (name != NULL || all || program))
+        return pd_cli_usage_error("demo", "--list prints the tours: give no NAME, "
+                                  "--all or --program with it");
     if (list) {
         slong k;
         if (o->json) {

@@ -45,12 +45,14 @@ int pd_cmd_eval(int argc, char **argv)
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("eval", "--at needs a point");
-            at = v;
+            if ((rc = pd_cli_opt_once("eval", "--at", &at, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
                    || missing) {
             if (missing)
                 return pd_cli_usage_error("eval", "--points needs exact, float32 or float64");
-            points = v;
+            if ((rc = pd_cli_opt_once("eval", "--points", &points, v)) != PD_EXIT_OK)
+                return rc;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error("eval", "unknown option '%s'", a);
         } else if (file == NULL) {

@@ -104,7 +104,7 @@ static void text_ptset(const pd_ptset_t S)
 
 int pd_cmd_verify(int argc, char **argv)
 {
-    const char *file = NULL, *data = NULL, *points = "float32", *conv = NULL;
+    const char *file = NULL, *data = NULL, *points = NULL, *conv = NULL;
     const char *maxp = NULL, *tmo = NULL, *v;
     int json = 0, strict = 0, i, missing, rc = PD_EXIT_OK;
     pd_points_t mode;
@@ -131,23 +131,28 @@ int pd_cmd_verify(int argc, char **argv)
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--ad", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--ad needs a data file");
-            data = v;
+            if ((rc = pd_cli_opt_once("verify", "--ad", &data, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--points needs exact, float32 or float64");
-            points = v;
+            if ((rc = pd_cli_opt_once("verify", "--points", &points, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--convention", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--convention needs a name or rules");
-            conv = v;
+            if ((rc = pd_cli_opt_once("verify", "--convention", &conv, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--max-pieces needs a number");
-            maxp = v;
+            if ((rc = pd_cli_opt_once("verify", "--max-pieces", &maxp, v)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--timeout", &missing)) != NULL || missing) {
             if (missing)
                 return pd_cli_usage_error("verify", "--timeout needs seconds");
-            tmo = v;
+            if ((rc = pd_cli_opt_once("verify", "--timeout", &tmo, v)) != PD_EXIT_OK)
+                return rc;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error("verify", "unknown option '%s'", a);
         } else if (file == NULL) {
@@ -160,6 +165,8 @@ int pd_cmd_verify(int argc, char **argv)
         return pd_cli_usage_error("verify", "missing FILE");
     if (data == NULL)
         return pd_cli_usage_error("verify", "missing --ad DATA");
+    if (points == NULL)
+        points = "float32";
     if ((rc = pd_cli_points_mode(&mode, points)) != PD_EXIT_OK)
         return rc;
     pd_limits_init(lim);
@@ -167,14 +174,14 @@ int pd_cmd_verify(int argc, char **argv)
         char *e;
         long m = strtol(maxp, &e, 10);
         if (*maxp == '\0' || *e != '\0' || m <= 0)
-            return pd_cli_usage_error("verify", "bad --max-pieces '%s'", maxp);
+            return pd_cli_usage_error("verify", "--max-pieces needs a positive integer, not '%s'", maxp);
         lim->max_pieces = m;
     }
     if (tmo != NULL) {
         char *e;
         double t = strtod(tmo, &e);
         if (*tmo == '\0' || *e != '\0' || !(t > 0))
-            return pd_cli_usage_error("verify", "bad --timeout '%s'", tmo);
+            return pd_cli_usage_error("verify", "--timeout needs seconds > 0, not '%s'", tmo);
         lim->timeout = t;
     }
 
