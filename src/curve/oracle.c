@@ -76,11 +76,14 @@ static pd_status_t line_error(pd_error_t err, const char *file, slong lineno,
                               slong col, const char *line, slong len,
                               const char *msg)
 {
-    char buf[PD_ERROR_TEXT_LEN];
-    slong m = FLINT_MIN(len, (slong)sizeof(buf) - 1);
-    memcpy(buf, line, m);
-    buf[m] = '\0';
-    return pd_error_set_pos(err, PD_EPARSE, file, lineno, col, buf, "%s", msg);
+    /* The whole line: the error record keeps the part around col. */
+    char *buf = flint_malloc(len + 1);
+    pd_status_t st;
+    memcpy(buf, line, len);
+    buf[len] = '\0';
+    st = pd_error_set_pos(err, PD_EPARSE, file, lineno, col, buf, "%s", msg);
+    flint_free(buf);
+    return st;
 }
 
 pd_status_t pd_curve_oracle_read_string(pd_curve_oracle_t O, const pd_prog_t P,
@@ -236,6 +239,10 @@ pd_status_t pd_curve_oracle_read_string(pd_curve_oracle_t O, const pd_prog_t P,
     if (status == PD_OK && ncols < 0)
         status = pd_error_set_pos(err, PD_EPARSE, file, 0, 0, NULL,
                                   "no header line (t,d_NAME,...)");
+    /* A header alone is an error: a check of nothing must not pass. */
+    if (status == PD_OK && O->nrows == 0)
+        status = pd_error_set_pos(err, PD_EPARSE, file, 0, 0, NULL,
+                                  "no data rows after the header");
     flint_free(gcol);
     flint_free(f);
     flint_free(buf);
@@ -253,9 +260,12 @@ pd_status_t pd_curve_oracle_read(pd_curve_oracle_t O, const pd_prog_t P,
     pd_status_t status;
     int is_stdin = strcmp(path, "-") == 0;
 
+    if (*path == '\0')
+        return pd_error_set(err, PD_EINVAL, "empty oracle file name");
     fp = is_stdin ? stdin : fopen(path, "rb");
     if (fp == NULL)
-        return pd_error_set(err, PD_EIO, "%s: %s", path, strerror(errno));
+        return pd_error_set_pos(err, PD_EIO, path, 0, 0, NULL,
+                                "cannot open: %s", strerror(errno));
     for (;;) {
         if (len + 4096 + 1 > alloc) {
             alloc = FLINT_MAX(2 * alloc, len + 4096 + 1);
@@ -273,18 +283,30 @@ pd_status_t pd_curve_oracle_read(pd_curve_oracle_t O, const pd_prog_t P,
         }
     }
     if (ferror(fp)) {
+        int e = errno;
         if (!is_stdin)
             fclose(fp);
         flint_free(text);
-        return pd_error_set(err, PD_EIO, "%s: read error", path);
+        return pd_error_set_pos(err, PD_EIO, is_stdin ? "<stdin>" : path, 0, 0,
+                                NULL, "cannot read: %s", strerror(e));
     }
     if (!is_stdin)
         fclose(fp);
     text[len] = '\0';
     if (strlen(text) != len) {
+        /* Position the NUL like any other bad byte. */
+        const char *z = text + strlen(text), *ls = text, *q;
+        slong line = 1;
+        for (q = text; q < z; q++)
+            if (*q == '\n') {
+                line++;
+                ls = q + 1;
+            }
+        status = line_error(err, is_stdin ? "<stdin>" : path, line,
+                            (slong)(z - ls) + 1, ls, (slong)(z - ls),
+                            "unexpected NUL byte (is this a text file?)");
         flint_free(text);
-        return pd_error_set(err, PD_EPARSE, "%s: the file contains a NUL byte",
-                            path);
+        return status;
     }
     status = pd_curve_oracle_read_string(O, P, text, path, err);
     flint_free(text);

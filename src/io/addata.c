@@ -2,6 +2,7 @@
    exact points and gradients, with file:line:col errors. */
 #include "pd-impl.h"
 #include "pathdiff/io.h"
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -81,6 +82,21 @@ static pd_status_t _value(fmpq_t q, _rd *r, const char *s, size_t len)
         len--;
     if (len == 0)
         return _err_at(r, s, PD_EPARSE, "missing value%s", "");
+    {
+        /* Name a stray byte rather than echo it (it may be invalid UTF-8
+           or a control character). */
+        size_t i;
+        for (i = 0; i < len; i++) {
+            unsigned char c = (unsigned char) s[i];
+            if (c < 0x20 || c >= 0x7f) {
+                char hex[8];
+                snprintf(hex, sizeof hex, "0x%02x", (unsigned) c);
+                return _err_at(r, s + i, PD_EPARSE,
+                               "unexpected byte %s in a value (expected a "
+                               "decimal or rational number)", hex);
+            }
+        }
+    }
     buf = flint_malloc(len + 1);
     memcpy(buf, s, len);
     buf[len] = '\0';
@@ -358,6 +374,10 @@ static pd_status_t _jsonl(pd_addata_t D, const pd_prog_t P, _rd *r)
             if (s >= eol || *s != ':')
                 return _err_at(r, s, PD_EPARSE, "expected ':'%s", "");
             s++;
+            if ((k1 - k0 == 1 && *k0 == 'x' && hx)
+                || (k1 - k0 == 4 && !strncmp(k0, "grad", 4) && hg))
+                return _err_at(r, k0 - 1, PD_EPARSE, "key \"%s\" given twice",
+                               hx && *k0 == 'x' ? "x" : "grad");
             if (k1 - k0 == 1 && *k0 == 'x') {
                 if ((st = _jarray(D->x + row * n, n, r, &s, eol, "x")) != PD_OK)
                     return st;
@@ -396,6 +416,7 @@ pd_status_t pd_addata_read_string(pd_addata_t D, const pd_prog_t P,
 {
     _rd r;
     const char *s = text;
+    pd_status_t st;
     if (D->n != P->ninputs)
         return pd_error_set(err, PD_EINVAL,
                             "data sized for %ld inputs, the program has %ld",
@@ -409,9 +430,13 @@ pd_status_t pd_addata_read_string(pd_addata_t D, const pd_prog_t P,
     r.err = err;
     while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
         s++;
-    if (*s == '{')
-        return _jsonl(D, P, &r);
-    return _csv(D, P, &r);
+    st = *s == '{' ? _jsonl(D, P, &r) : _csv(D, P, &r);
+    /* A header and nothing else is an error, not an empty verdict list: a
+       run that checks nothing must not pass for one that checked. */
+    if (st == PD_OK && D->nrows == 0)
+        st = pd_error_set_pos(err, PD_EPARSE, file ? file : "<input>", 0, 0,
+                              NULL, "no data rows after the header");
+    return st;
 }
 
 pd_status_t pd_addata_read_file(pd_addata_t D, const pd_prog_t P,
@@ -423,9 +448,13 @@ pd_status_t pd_addata_read_file(pd_addata_t D, const pd_prog_t P,
     size_t len = 0, cap = 0, got;
     pd_status_t st;
     int is_stdin = !strcmp(path, "-");
+    if (*path == '\0')
+        return pd_error_set(err, PD_EINVAL, "empty data file name");
+    errno = 0;
     f = is_stdin ? stdin : fopen(path, "rb");
     if (f == NULL)
-        return pd_error_set(err, PD_EIO, "cannot read %s", path);
+        return pd_error_set_pos(err, PD_EIO, path, 0, 0, NULL,
+                                "cannot open: %s", strerror(errno));
     do {
         if (cap - len < 4096) {
             cap = 2 * cap + 65536;
@@ -435,17 +464,31 @@ pd_status_t pd_addata_read_file(pd_addata_t D, const pd_prog_t P,
         len += got;
     } while (got > 0);
     if (ferror(f)) {
+        int e = errno;
         if (!is_stdin)
             fclose(f);
         flint_free(buf);
-        return pd_error_set(err, PD_EIO, "cannot read %s", path);
+        return pd_error_set_pos(err, PD_EIO, is_stdin ? "<stdin>" : path, 0, 0,
+                                NULL, "cannot read: %s", strerror(e));
     }
     if (!is_stdin)
         fclose(f);
     buf[len] = '\0';
     if (strlen(buf) != len) {
+        /* Position the NUL like any other bad byte. */
+        const char *z = buf + strlen(buf), *ls = buf;
+        slong line = 1;
+        const char *q;
+        for (q = buf; q < z; q++)
+            if (*q == '\n') {
+                line++;
+                ls = q + 1;
+            }
+        st = pd_error_set_pos(err, PD_EPARSE, is_stdin ? "<stdin>" : path,
+                              line, (slong) (z - ls) + 1, ls,
+                              "unexpected NUL byte (is this a text file?)");
         flint_free(buf);
-        return pd_error_set(err, PD_EPARSE, "%s: contains a NUL byte", path);
+        return st;
     }
     st = pd_addata_read_string(D, P, buf, is_stdin ? "<stdin>" : path, mode, err);
     flint_free(buf);
