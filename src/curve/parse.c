@@ -7,9 +7,15 @@
 #include <stdio.h>
 #include <string.h>
 
-#define POLY_MAX_POW 1000
+/* The written limits are the program language's (a curve is bad input past
+   them, exit 2, as a program is); only the degree a product reaches is a
+   size limit (PD_ELIMIT). */
+#define POLY_MAX_POW PD_LANG_MAX_POW
 #define POLY_MAX_DEGREE 10000
-#define NUM_MAX_EXP 10000
+#define NUM_MAX_EXP PD_LANG_MAX_EXP10
+#define POLY_MAX_DEPTH PD_LANG_MAX_DEPTH
+#define CURVE_STR_(x) #x
+#define CURVE_STR(x) CURVE_STR_(x)
 
 /* Invariant: s[pos] is the next unread character; col0 is added to the
    1-based column of every error. */
@@ -112,9 +118,10 @@ static pd_status_t parse_atom(fmpq_poly_t r, lexer *L, int depth)
     c = L->s + L->pos;
     if (*c == '(') {
         slong open = L->pos;
-        if (depth > 200)
-            return lex_error(L, PD_ELIMIT, L->pos,
-                             "parentheses nested too deeply");
+        if (depth > POLY_MAX_DEPTH)
+            return lex_error(L, PD_EPARSE, L->pos,
+                             "expression nested deeper than "
+                             CURVE_STR(POLY_MAX_DEPTH) " levels");
         L->pos++;
         status = parse_expr(r, L, depth + 1);
         if (status != PD_OK)
@@ -136,7 +143,9 @@ static pd_status_t parse_atom(fmpq_poly_t r, lexer *L, int depth)
     n = read_number(q, c, &bad);
     if (n > 0 && bad) {
         fmpq_clear(q);
-        return lex_error(L, PD_ELIMIT, L->pos, "exponent too large");
+        return lex_error(L, PD_EPARSE, L->pos,
+                         "bad number: the exponent must lie within +-"
+                         CURVE_STR(NUM_MAX_EXP));
     }
     if (n > 0) {
         fmpq_poly_set_fmpq(r, q);
@@ -174,14 +183,14 @@ static pd_status_t parse_power(fmpq_poly_t r, lexer *L, int depth)
     for (k = at; isdigit((unsigned char)L->s[k]); k++) {
         e = 10 * e + (L->s[k] - '0');
         if (e > POLY_MAX_POW)
-            return lex_error(L, PD_ELIMIT, at,
-                             "power too large (at most 1000)");
+            return lex_error(L, PD_EPARSE, at,
+                             "exponent larger than " CURVE_STR(POLY_MAX_POW));
     }
     if (L->s[k] == '.' || L->s[k] == '/')
         return lex_error(L, PD_EPARSE, at,
                          "expected a natural number after '^'");
     if (fmpq_poly_degree(r) * e > POLY_MAX_DEGREE)
-        return lex_error(L, PD_ELIMIT, at, "polynomial degree too large");
+        return lex_error(L, PD_ELIMIT, at, "polynomial degree larger than " CURVE_STR(POLY_MAX_DEGREE));
     L->pos = k;
     fmpq_poly_pow(r, r, (ulong)e);
     skip_ws(L);
@@ -197,9 +206,10 @@ static pd_status_t parse_unary(fmpq_poly_t r, lexer *L, int depth)
     skip_ws(L);
     if (L->s[L->pos] == '-' || L->s[L->pos] == '+') {
         int neg = L->s[L->pos] == '-';
-        if (depth > 200)
-            return lex_error(L, PD_ELIMIT, L->pos,
-                             "expression nested too deeply");
+        if (depth > POLY_MAX_DEPTH)
+            return lex_error(L, PD_EPARSE, L->pos,
+                             "expression nested deeper than "
+                             CURVE_STR(POLY_MAX_DEPTH) " levels");
         L->pos++;
         status = parse_unary(r, L, depth + 1);
         if (status == PD_OK && neg)
@@ -232,7 +242,7 @@ static pd_status_t parse_term(fmpq_poly_t r, lexer *L, int depth)
         if (op == '*') {
             if (fmpq_poly_degree(r) + fmpq_poly_degree(s) > POLY_MAX_DEGREE) {
                 status =
-                    lex_error(L, PD_ELIMIT, at, "polynomial degree too large");
+                    lex_error(L, PD_ELIMIT, at, "polynomial degree larger than " CURVE_STR(POLY_MAX_DEGREE));
                 break;
             }
             fmpq_poly_mul(r, r, s);
@@ -552,8 +562,13 @@ pd_status_t pd_curve_parse_range(pd_curve_t g, const char *spec, pd_error_t err)
 fail:
     if (code == PD_EDOM)
         what = "division by zero";
-    else if (code == PD_ELIMIT)
-        what = "exponent too large";
+    else if (code == PD_ELIMIT) {
+        /* _pd_curve_read_rational's signal for an exponent out of range:
+           bad input, like the same number in a program */
+        code = PD_EPARSE;
+        what = "bad number: the exponent must lie within +-"
+               CURVE_STR(NUM_MAX_EXP);
+    }
     status = pd_error_set_pos(err, code, "--on", 1, bad + 1, spec, "%s", what);
 cleanup:
     fmpq_clear(a);
