@@ -39,8 +39,8 @@ int pd_cli_exit_status(pd_status_t st);
 int pd_cli_load(pd_prog_t P, const char *path);
 
 /* "exact" | "float32" | "float64" -> mode; 0 on success, else prints a usage
-   error and returns PD_EXIT_USAGE. */
-int pd_cli_points_mode(pd_points_t *mode, const char *s);
+   error for command cmd and returns PD_EXIT_USAGE. */
+int pd_cli_points_mode(pd_points_t *mode, const char *s, const char *cmd);
 
 /* Print a usage error "pathdiff CMD: message" plus "Try 'pathdiff CMD
    --help'." and return PD_EXIT_USAGE. */

@@ -132,7 +132,7 @@ int pd_cmd_ad(int argc, char **argv)
         return pd_cli_usage_error("ad", "missing FILE");
     if (at == NULL)
         return pd_cli_usage_error("ad", "missing --at P");
-    if (points != NULL && (rc = pd_cli_points_mode(&mode, points)) != PD_EXIT_OK)
+    if (points != NULL && (rc = pd_cli_points_mode(&mode, points, "ad")) != PD_EXIT_OK)
         return rc;
 
     pd_error_init(err);

@@ -708,7 +708,7 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
         return pd_cli_usage_error(cmd, "missing FILE");
     if (at == NULL)
         return pd_cli_usage_error(cmd, "missing --at P");
-    if (points != NULL && (rc = pd_cli_points_mode(&mode, points)) != PD_EXIT_OK)
+    if (points != NULL && (rc = pd_cli_points_mode(&mode, points, cmd)) != PD_EXIT_OK)
         return rc;
 
     pd_prog_init(P);

@@ -65,7 +65,7 @@ int pd_cmd_eval(int argc, char **argv)
         return pd_cli_usage_error("eval", "missing FILE");
     if (at == NULL)
         return pd_cli_usage_error("eval", "missing --at P");
-    if (points != NULL && (rc = pd_cli_points_mode(&mode, points)) != PD_EXIT_OK)
+    if (points != NULL && (rc = pd_cli_points_mode(&mode, points, "eval")) != PD_EXIT_OK)
         return rc;
 
     pd_prog_init(P);

@@ -167,7 +167,7 @@ int pd_cmd_verify(int argc, char **argv)
         return pd_cli_usage_error("verify", "missing --ad DATA");
     if (points == NULL)
         points = "float32";
-    if ((rc = pd_cli_points_mode(&mode, points)) != PD_EXIT_OK)
+    if ((rc = pd_cli_points_mode(&mode, points, "verify")) != PD_EXIT_OK)
         return rc;
     pd_limits_init(lim);
     if (maxp != NULL) {

@@ -53,7 +53,7 @@ int pd_cli_load(pd_prog_t P, const char *path)
     return PD_EXIT_OK;
 }
 
-int pd_cli_points_mode(pd_points_t *mode, const char *s)
+int pd_cli_points_mode(pd_points_t *mode, const char *s, const char *cmd)
 {
     if (strcmp(s, "exact") == 0)
         *mode = PD_POINTS_EXACT;
@@ -61,10 +61,8 @@ int pd_cli_points_mode(pd_points_t *mode, const char *s)
         *mode = PD_POINTS_FLOAT32;
     else if (strcmp(s, "float64") == 0)
         *mode = PD_POINTS_FLOAT64;
-    else {
-        fprintf(stderr, "pathdiff: --points expects exact, float32 or float64, not '%s'\n", s);
-        return PD_EXIT_USAGE;
-    }
+    else
+        return pd_cli_usage_error(cmd, "--points expects exact, float32 or float64, not '%s'", s);
     return PD_EXIT_OK;
 }
 
