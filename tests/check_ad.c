@@ -1267,6 +1267,663 @@ START_TEST(enclosure_excludes_wrong)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* interval kernels (src/ad/interval.h) against MPFR                   */
+
+#include "ad/interval.h"
+#include <fenv.h>
+
+/* RD or RU of a op b (op '+', '*', '/'; 'r': a alone) in binary32
+   (isf) or binary64, with subnormals and overflow as the format has them:
+   MPFR's directed rounding at the precision the exact value's binade
+   leaves above the least subnormal, in MPFR's own exponent range. */
+static double ref_op(char op, double a, double b, mpfr_rnd_t rnd, int isf)
+{
+    const mpfr_exp_t p = isf ? 24 : 53, elo = isf ? -149 : -1074;
+    const double big = isf ? FLT_MAX : DBL_MAX;
+    mpfr_t x, y, r;
+    mpfr_exp_t e;
+    double out;
+    int neg;
+    mpfr_init2(x, 53);
+    mpfr_init2(y, 53);
+    mpfr_init2(r, p + 8);
+    mpfr_set_d(x, a, MPFR_RNDN);
+    mpfr_set_d(y, b, MPFR_RNDN);
+#define REF_OP(rr, rnd_) (op == '+' ? mpfr_add(rr, x, y, rnd_)                  \
+                          : op == '*' ? mpfr_mul(rr, x, y, rnd_)                \
+                          : op == '/' ? mpfr_div(rr, x, y, rnd_)                \
+                          : mpfr_set(rr, x, rnd_))
+    REF_OP(r, MPFR_RNDZ);             /* the binade, [2^(e-1), 2^e) */
+    if (mpfr_zero_p(r)) {
+        out = 0;
+    } else {
+        e = mpfr_get_exp(r);
+        neg = mpfr_sgn(r) < 0;
+        if (e - elo < 1) {
+            /* below the least subnormal */
+            if (rnd == MPFR_RNDD)
+                out = neg ? -ldexp(1.0, (int) elo) : 0.0;
+            else
+                out = neg ? 0.0 : ldexp(1.0, (int) elo);
+        } else {
+            mpfr_set_prec(r, FLINT_MIN(p, e - elo));
+            REF_OP(r, rnd);
+            out = mpfr_get_d(r, MPFR_RNDN);      /* exact, or infinite */
+            if (out > big)
+                out = rnd == MPFR_RNDD ? big : INFINITY;
+            else if (out < -big)
+                out = rnd == MPFR_RNDD ? -INFINITY : -big;
+        }
+    }
+#undef REF_OP
+    mpfr_clear(x);
+    mpfr_clear(y);
+    mpfr_clear(r);
+    return out;
+}
+
+/* A random double of the format: all binades (subnormals too), full or
+   short significands (so that exact results are common), zeros, extremes
+   and infinities; or a number near a given one (cancellation, ties). */
+static double rand_value(flint_rand_t st, int isf)
+{
+    const int emin = isf ? -149 : -1074, emax = isf ? 127 : 1023;
+    const int p = isf ? 24 : 53;
+    double m, v;
+    int e;
+    switch (n_randint(st, 16)) {
+    case 0: return 0.0;
+    case 1: return isf ? FLT_MAX : DBL_MAX;
+    case 2: return isf ? FLT_MIN : DBL_MIN;
+    case 3: return isf ? FLT_TRUE_MIN : DBL_TRUE_MIN;
+    case 4: return 1.0;
+    default: break;
+    }
+    /* significand: p random bits, or a few */
+    if (n_randint(st, 2)) {
+        m = (double) (n_randlimb(st) >> (FLINT_BITS - p)) + ldexp(1.0, p);
+        m = ldexp(m, -p);                        /* [1, 2) */
+    } else {
+        m = 1.0 + ldexp((double) n_randint(st, 256), -8);
+    }
+    if (n_randint(st, 3) == 0)
+        e = emin + (int) n_randint(st, (ulong) (emax - emin + 1));
+    else
+        e = (int) n_randint(st, 61) - 30;
+    v = ldexp(m, e);
+    /* round to the format (binary32 subnormals lose bits) */
+    v = isf ? (double) (float) v : v;
+    if (!isfinite(v))
+        v = isf ? FLT_MAX : DBL_MAX;
+    return n_randint(st, 2) ? -v : v;
+}
+
+/* b related to a: a itself, -a, a scaled, a plus a few ulps. */
+static double rand_partner(flint_rand_t st, double a, int isf)
+{
+    double b;
+    switch (n_randint(st, 6)) {
+    case 0: b = -a; break;
+    case 1: b = ldexp(a, (int) n_randint(st, 80) - 40); break;
+    case 2: {
+        int k = (int) n_randint(st, 4);
+        b = -a;
+        while (k-- > 0)
+            b = isf ? (double) nextafterf((float) b, INFINITY) : nextafter(b, INFINITY);
+        break;
+    }
+    default: return rand_value(st, isf);
+    }
+    if (isf)
+        b = (double) (float) b;
+    return isfinite(b) ? b : a;
+}
+
+/* 0, or 2^-400 <= |v| <= 2^400 */
+static int mid(double v)
+{
+    return v == 0 || (fabs(v) >= 0x1p-400 && fabs(v) <= 0x1p400);
+}
+
+START_TEST(interval_kernels_directed)
+{
+    /* Every directed operation of interval.h equals MPFR's directed
+       rounding in the format, subnormals and overflow included; binary64
+       products and quotients far out of range (out of the error-free
+       transformations' range) are sound and within one ulp. */
+    flint_rand_t st;
+    slong iter;
+    pd_test_randinit(st, 41);
+    for (iter = 0; iter < 200000 * pd_test_mult; iter++) {
+        int isf = (int) (iter & 1);
+        double a = rand_value(st, isf), b = rand_partner(st, a, isf);
+        double dn, up, rdn, rup;
+        char op = "+*/r"[n_randint(st, 4)];
+        if (op == '/' && b == 0)
+            b = 1.0;
+        if (op == 'r') {
+            /* a double, not of the format, rounded to binary32 */
+            double y = ldexp((double) (n_randlimb(st) >> 11), (int) n_randint(st, 400) - 240);
+            if (n_randint(st, 2))
+                y = -y;
+            ck_assert(_pd_rd_f(y) == ref_op('r', y, 0, MPFR_RNDD, 1));
+            ck_assert(_pd_ru_f(y) == ref_op('r', y, 0, MPFR_RNDU, 1));
+            continue;
+        }
+        rdn = ref_op(op, a, b, MPFR_RNDD, isf);
+        rup = ref_op(op, a, b, MPFR_RNDU, isf);
+        if (isf) {
+            dn = op == '+' ? _pd_add_dn_f(a, b) : op == '*' ? _pd_mul_dn_f(a, b)
+               : _pd_div_dn_f(a, b);
+            up = op == '+' ? _pd_add_up_f(a, b) : op == '*' ? _pd_mul_up_f(a, b)
+               : _pd_div_up_f(a, b);
+        } else {
+            dn = op == '+' ? _pd_add_dn_d(a, b) : op == '*' ? _pd_mul_dn_d(a, b)
+               : _pd_div_dn_d(a, b);
+            up = op == '+' ? _pd_add_up_d(a, b) : op == '*' ? _pd_mul_up_d(a, b)
+               : _pd_div_up_d(a, b);
+        }
+        ck_assert_msg(dn <= rdn && up >= rup,
+                      "unsound: %a %c %a in %s: [%a, %a] vs [%a, %a]", a, op, b,
+                      isf ? "binary32" : "binary64", dn, up, rdn, rup);
+        if (isf || op == '+' || (mid(a) && mid(b) && mid(rdn) && mid(rup)))
+            ck_assert_msg(dn == rdn && up == rup,
+                          "not exact: %a %c %a in %s: [%a, %a] vs [%a, %a]", a, op, b,
+                          isf ? "binary32" : "binary64", dn, up, rdn, rup);
+        else
+            ck_assert((dn == rdn || dn == _pd_next_dn_d(rdn))
+                      && (up == rup || up == _pd_next_up_d(rup)));
+    }
+    /* the ends of the ranges, by hand */
+    ck_assert(_pd_mul_dn_d(0x1p-600, 0x1p-600) == 0);
+    ck_assert(_pd_mul_up_d(0x1p-600, 0x1p-600) == DBL_TRUE_MIN);
+    ck_assert(_pd_mul_dn_d(-0x1p-600, 0x1p-600) == -DBL_TRUE_MIN);
+    ck_assert(_pd_mul_up_d(-0x1p-600, 0x1p-600) == 0);
+    ck_assert(_pd_mul_dn_d(0x1p600, 0x1p600) == DBL_MAX);
+    ck_assert(_pd_mul_up_d(0x1p600, 0x1p600) == INFINITY);
+    ck_assert(_pd_div_dn_d(1.0, 0x1p-1074) == DBL_MAX);
+    ck_assert(_pd_div_up_d(-1.0, 0x1p-1074) == -DBL_MAX);
+    ck_assert(_pd_add_dn_d(DBL_MAX, DBL_MAX) == DBL_MAX);
+    ck_assert(_pd_add_up_d(-DBL_MAX, -DBL_MAX) == -DBL_MAX);
+    ck_assert(_pd_add_dn_d(-INFINITY, 1.0) == -INFINITY);
+    ck_assert(_pd_add_dn_f(FLT_MAX, FLT_MAX) == FLT_MAX);
+    ck_assert(_pd_add_up_f(FLT_MAX, FLT_MAX) == INFINITY);
+    ck_assert(_pd_add_dn_f(1.0, 0x1p-60) == 1.0);
+    ck_assert(_pd_add_up_f(1.0, 0x1p-60) == 1.0 + 0x1p-23);
+    ck_assert(_pd_add_dn_f(1.0, -0x1p-60) == 1.0 - 0x1p-24);
+    ck_assert(_pd_add_dn_f(-FLT_TRUE_MIN, 0x1p-149) == 0);
+    ck_assert(_pd_mul_dn_f(FLT_TRUE_MIN, 0.5) == 0);
+    ck_assert(_pd_mul_up_f(FLT_TRUE_MIN, 0.5) == FLT_TRUE_MIN);
+    ck_assert(_pd_mul_dn_f(-FLT_TRUE_MIN, 0.5) == -FLT_TRUE_MIN);
+    ck_assert(_pd_div_dn_f(-FLT_TRUE_MIN, 3.0) == -FLT_TRUE_MIN);
+    ck_assert(_pd_div_up_f(FLT_MAX, 0.5) == INFINITY);
+    ck_assert(_pd_div_dn_f(FLT_MAX, 0.5) == FLT_MAX);
+    ck_assert(_pd_rd_f(INFINITY) == INFINITY && _pd_ru_f(-INFINITY) == -INFINITY);
+    ck_assert(_pd_next_dn_f(0) == -FLT_TRUE_MIN && _pd_next_up_f(FLT_MAX) == INFINITY);
+    ck_assert(_pd_next_dn_d(-DBL_MAX) == -INFINITY && _pd_next_up_d(-0.0) == DBL_TRUE_MIN);
+    flint_randclear(st);
+}
+END_TEST
+
+/* The exact hull of { a b : a in x, b in y } rounded outward in the
+   format (MPFR), for finite ends. */
+static void ref_iv_mul(_pd_iv *r, _pd_iv x, _pd_iv y, int isf)
+{
+    double e[4] = { x.lo, x.hi, x.lo, x.hi }, f[4] = { y.lo, y.lo, y.hi, y.hi };
+    int k;
+    r->lo = INFINITY;
+    r->hi = -INFINITY;
+    for (k = 0; k < 4; k++) {
+        r->lo = FLINT_MIN(r->lo, ref_op('*', e[k], f[k], MPFR_RNDD, isf));
+        r->hi = FLINT_MAX(r->hi, ref_op('*', e[k], f[k], MPFR_RNDU, isf));
+    }
+}
+
+START_TEST(interval_kernels_products)
+{
+    /* Interval products against the rounded hull of the endpoint
+       products: equal in binary32, and in binary64 where the ends are in
+       TwoProduct's range; everything when 0 meets inf. */
+    flint_rand_t st;
+    slong iter;
+    pd_test_randinit(st, 42);
+    for (iter = 0; iter < 50000 * pd_test_mult; iter++) {
+        int isf = (int) (iter & 1);
+        _pd_iv x, y, r, q;
+        double t;
+        x.lo = rand_value(st, isf);
+        x.hi = n_randint(st, 4) ? rand_partner(st, x.lo, isf) : x.lo;
+        y.lo = rand_value(st, isf);
+        y.hi = n_randint(st, 4) ? rand_partner(st, y.lo, isf) : y.lo;
+        if (x.lo > x.hi)
+            t = x.lo, x.lo = x.hi, x.hi = t;
+        if (y.lo > y.hi)
+            t = y.lo, y.lo = y.hi, y.hi = t;
+        if (isf)
+            _pd_iv_mul_f(&r, x, y);
+        else
+            _pd_iv_mul_d(&r, x, y);
+        ref_iv_mul(&q, x, y, isf);
+        ck_assert_msg(r.lo <= q.lo && r.hi >= q.hi,
+                      "[%a, %a] [%a, %a]: [%a, %a] vs [%a, %a]",
+                      x.lo, x.hi, y.lo, y.hi, r.lo, r.hi, q.lo, q.hi);
+        if (isf || (fabs(x.lo) >= 0x1p-400 && fabs(x.hi) >= 0x1p-400
+                    && fabs(y.lo) >= 0x1p-400 && fabs(y.hi) >= 0x1p-400
+                    && fabs(x.lo) <= 0x1p400 && fabs(x.hi) <= 0x1p400
+                    && fabs(y.lo) <= 0x1p400 && fabs(y.hi) <= 0x1p400))
+            ck_assert(r.lo == q.lo && r.hi == q.hi);
+    }
+    /* unbounded: 0 * inf is everything; otherwise infinite ends stay */
+    {
+        _pd_iv z = { 0, 0 }, u = { 1, INFINITY }, m = { -2, 3 }, r;
+        _pd_iv_mul_f(&r, z, u);
+        ck_assert(r.lo == -INFINITY && r.hi == INFINITY);
+        _pd_iv_mul_d(&r, z, u);
+        ck_assert(r.lo == -INFINITY && r.hi == INFINITY);
+        _pd_iv_mul_d(&r, m, u);
+        ck_assert(r.lo == -INFINITY && r.hi == INFINITY);
+        _pd_iv_mul_d(&r, u, u);
+        ck_assert(r.lo == 1 && r.hi == INFINITY);
+    }
+    flint_randclear(st);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* enclosures: containment, ties made and unmade by rounding           */
+
+/* A random program for the enclosure tests: random_prog's operations,
+   products by and sums with constants that are not dyadic (k/255, k/10,
+   1/3), kinks of inputs at those constants (input i at kc[i] if kc is
+   given), powers up to 7 (libm's pow from 4 on), negations, and longer
+   chains. */
+static const char *const rounding_consts[] = { "1/3", "-7/10", "200/255", "3",
+                                               "1/10", "-1/255", "5/4", "2" };
+
+static void random_prog_rounding(pd_prog_t P, flint_rand_t st, slong n,
+                                 slong len, const char *const *kc)
+{
+    const char *const *consts = rounding_consts;
+    slong k, i;
+    for (k = 0; k < n; k++) {
+        char nm[8];
+        nm[0] = 'x';
+        nm[1] = (char) ('1' + k);
+        nm[2] = 0;
+        in(P, nm);
+    }
+    for (i = 0; i < len; i++) {
+        slong m = P->len;
+        slong a = m - 1 - (slong) n_randint(st, FLINT_MIN(m, 4));
+        slong b = (slong) n_randint(st, m);
+        const char *c = consts[n_randint(st, 8)];
+        slong args[3], s;
+        while (P->nodes[a].op == PD_OP_SORT)
+            a--;
+        while (P->nodes[b].op == PD_OP_SORT)
+            b--;
+        args[0] = a;
+        args[1] = b;
+        args[2] = (slong) n_randint(st, m);
+        while (P->nodes[args[2]].op == PD_OP_SORT)
+            args[2]--;
+        switch (n_randint(st, 22)) {
+        case 20: case 21: {
+            /* an input against a constant (kc[i] for input i if given): a
+               kink that rounding moves */
+            slong i = (slong) n_randint(st, n);
+            slong d = node2(P, PD_OP_SUB, i, konst(P, kc != NULL ? kc[i] : c));
+            if (n_randint(st, 2))
+                node1(P, n_randint(st, 2) ? PD_OP_RELU : PD_OP_ABS, d);
+            else
+                node2(P, n_randint(st, 2) ? PD_OP_MAX : PD_OP_MIN, d, a);
+            break;
+        }
+        case 0: case 1: node2(P, PD_OP_ADD, a, b); break;
+        case 2: node2(P, PD_OP_SUB, a, b); break;
+        case 3: node2(P, PD_OP_MUL, a, b); break;
+        case 4: case 5: node2(P, PD_OP_MUL, konst(P, c), a); break;
+        case 6: node2(P, PD_OP_SUB, a, konst(P, c)); break;
+        case 7: nodec(P, PD_OP_DIV, a, n_randint(st, 2) ? "10" : "-7/3", NULL, 0); break;
+        case 8: nodec(P, PD_OP_POW, a, NULL, NULL, 2 + (slong) n_randint(st, 6)); break;
+        case 9: node2(P, PD_OP_MAX, a, b); break;
+        case 10: node2(P, PD_OP_MIN, a, b); break;
+        case 11: case 12: node1(P, PD_OP_RELU, a); break;
+        case 13: noden(P, n_randint(st, 2) ? PD_OP_MAX : PD_OP_MIN, 3, args); break;
+        case 14: node1(P, PD_OP_ABS, a); break;
+        case 15: nodec(P, PD_OP_LEAKY_RELU, a, "1/10", NULL, 0); break;
+        case 16: nodec(P, PD_OP_CLAMP, a, "-1/3", "7/5", 0); break;
+        case 17: node1(P, n_randint(st, 2) ? PD_OP_HARDTANH : PD_OP_RELU6, a); break;
+        case 18: node1(P, PD_OP_NEG, a); break;
+        default:
+            s = noden(P, PD_OP_SORT, 3, args);
+            ck_assert(pd_prog_add_node(P, PD_OP_SORTED, 1, &s, NULL, NULL,
+                                       (slong) n_randint(st, 3), 0, 0, NULL) >= 0);
+            break;
+        }
+    }
+    pd_prog_set_output(P, node2(P, PD_OP_ADD, P->len - 1,
+                                (slong) n_randint(st, n)));
+}
+
+/* x rounded to the format (a value of it), moved by steps ulps of the
+   format (the sign says the way). */
+static void format_point(fmpq_t q, int isf, slong steps)
+{
+    double d;
+    float f;
+    if (isf) {
+        pd_fmpq_get_f_rnd(&f, q);
+        for (; steps > 0; steps--)
+            f = nextafterf(f, INFINITY);
+        for (; steps < 0; steps++)
+            f = nextafterf(f, -INFINITY);
+        d = f;
+    } else {
+        pd_fmpq_get_d_rnd(&d, q);
+        for (; steps > 0; steps--)
+            d = nextafter(d, INFINITY);
+        for (; steps < 0; steps++)
+            d = nextafter(d, -INFINITY);
+    }
+    pd_fmpq_set_d_exact(q, d);
+}
+
+static int in_list(const slong *v, slong n, slong x)
+{
+    slong k;
+    for (k = 0; k < n; k++)
+        if (v[k] == x)
+            return 1;
+    return 0;
+}
+
+/* mpfr lo <= q <= hi */
+static int iv_contains(mpfr_srcptr lo, mpfr_srcptr hi, const fmpq_t q)
+{
+    mpq_t m;
+    int ok;
+    mpq_init(m);
+    fmpq_get_mpq(m, q);
+    ok = mpfr_cmp_q(lo, m) <= 0 && mpfr_cmp_q(hi, m) >= 0;
+    mpq_clear(m);
+    return ok;
+}
+
+START_TEST(enclosure_contains_near_ties)
+{
+    /* MATH.md 10, at kinks and near them: on random programs with
+       constants the formats round, at points of the format that sit on
+       kinks (short dyadics, equal coordinates), a few ulps off them, or
+       anywhere, the binary32 and binary64 enclosures of every convention
+       contain both the convention's exact gradient and the gradient of
+       pathdiff's own float / double AD; every node tied exactly or in the
+       format's evaluation is flagged.  Both formats in turn on one tape,
+       as verify may. */
+    flint_rand_t st;
+    slong iter, n, k, flagged = 0, near = 0, moved = 0;
+    const char *convs[] = { "pytorch", "jax", "tensorflow", "max=both,relu0=1/3",
+                            "max=last,sort=reverse,clamp=1/2,abs0=-1/7,leaky0=1/2" };
+    pd_test_randinit(st, 43);
+    for (iter = 0; iter < 600 * pd_test_mult; iter++) {
+        pd_prog_t P;
+        pd_conv_t C;
+        pd_tape_t T;
+        pd_error_t err;
+        fmpq *x;
+        const char *kc[3];
+        slong mode = (slong) n_randint(st, 3), fmt;
+        n = 1 + (slong) n_randint(st, 3);
+        pd_prog_init(P);
+        pd_error_init(err);
+        pd_conv_init(C);
+        x = _fmpq_vec_init(n);
+        for (k = 0; k < n; k++)
+            kc[k] = rounding_consts[n_randint(st, 8)];
+        random_prog_rounding(P, st, n, 2 + (slong) n_randint(st, 20),
+                             mode == 1 ? kc : NULL);
+        ck_assert_int_eq(pd_conv_parse(C, convs[iter % 5], err), PD_OK);
+        ck_assert_int_eq(pd_tape_init(T, P, C, err), PD_OK);
+        if (mode == 2) {
+            for (k = 0; k < n; k++)
+                fmpq_set_si(x + k, (slong) n_randint(st, 1u << 20) - (1 << 19),
+                            UWORD(1) << 18);
+        } else if (mode == 1) {
+            /* at the constants of the kinks, which rounding moves */
+            for (k = 0; k < n; k++)
+                pd_test_fmpq_set_str(x + k, kc[k]);
+        } else {
+            random_point(x, st, n, 0, 1);
+            if (n > 1 && n_randint(st, 2))
+                fmpq_set(x + 1, x + 0);
+        }
+        for (fmt = 0; fmt < 2; fmt++) {
+            int isf = (fmt == 0);
+            pd_arith_t A;
+            pd_ad_result_t Rf, Rq;
+            mpfr_ptr lo, hi;
+            fmpq *y = _fmpq_vec_init(n);
+            for (k = 0; k < n; k++) {
+                fmpq_set(y + k, x + k);
+                /* mode 1: near the kink, a few ulps of the format away */
+                format_point(y + k, isf, mode == 1 && n_randint(st, 2)
+                                         ? (slong) n_randint(st, 7) - 3 : 0);
+            }
+            pd_ad_result_init(Rf, n);
+            pd_ad_result_init(Rq, n);
+            lo = flint_malloc(n * sizeof(__mpfr_struct));
+            hi = flint_malloc(n * sizeof(__mpfr_struct));
+            for (k = 0; k < n; k++) {
+                mpfr_init2(lo + k, 2);
+                mpfr_init2(hi + k, 2);
+            }
+            pd_arith_set(A, PD_ARITH_EXACT, 0);
+            ck_assert_int_eq(pd_ad_run(Rq, T, A, y, NULL, err), PD_OK);
+            pd_arith_set(A, isf ? PD_ARITH_FLOAT : PD_ARITH_DOUBLE, 0);
+            ck_assert_int_eq(pd_ad_run(Rf, T, A, y, NULL, err), PD_OK);
+            ck_assert_int_eq(pd_ad_grad_enclose(lo, hi, T, A->kind, y, err), PD_OK);
+            flagged += (T->ntied > 0);
+            near += (T->ntied > Rq->ntied);
+            moved += (Rf->ntied != Rq->ntied);
+            for (k = 0; k < Rq->ntied; k++)
+                ck_assert(in_list(T->tied, T->ntied, Rq->tied[k]));
+            for (k = 0; k < Rf->ntied; k++)
+                ck_assert(in_list(T->tied, T->ntied, Rf->tied[k]));
+            for (k = 0; k < n; k++) {
+                ck_assert_int_eq(mpfr_get_prec(lo + k), isf ? 24 : 53);
+                ck_assert(mpfr_lessequal_p(lo + k, hi + k));
+                if (!iv_contains(lo + k, hi + k, Rq->grad + k)
+                    || (Rf->finite && !iv_contains(lo + k, hi + k, Rf->grad + k))) {
+                    char *s = pd_prog_get_str(P);
+                    ck_abort_msg("%s: exact or %s gradient %ld outside the enclosure "
+                                 "(%s, seed %lu, iteration %ld):\n%s", convs[iter % 5],
+                                 isf ? "float" : "double", (long) k,
+                                 iv_contains(lo + k, hi + k, Rq->grad + k) ? "float" : "exact",
+                                 (unsigned long) pd_test_seed, (long) iter, s);
+                }
+            }
+            for (k = 0; k < n; k++) {
+                mpfr_clear(lo + k);
+                mpfr_clear(hi + k);
+            }
+            flint_free(lo);
+            flint_free(hi);
+            pd_ad_result_clear(Rf);
+            pd_ad_result_clear(Rq);
+            _fmpq_vec_clear(y, n);
+        }
+        pd_tape_clear(T);
+        _fmpq_vec_clear(x, n);
+        pd_conv_clear(C);
+        pd_prog_clear(P);
+    }
+    /* the points did sit on and near kinks */
+    /* the points did sit on kinks (flagged), near them (flagged though
+       not tied exactly), and rounding did move ties (the float's tied
+       set differs from the exact one) */
+    ck_assert_msg(flagged > 300 * pd_test_mult && near > 30 * pd_test_mult
+                  && moved > 30 * pd_test_mult, "flagged %ld, near %ld, moved %ld",
+                  (long) flagged, (long) near, (long) moved);
+    flint_randclear(st);
+}
+END_TEST
+
+/* The enclosure of the derivative of the one-input program P at x (a
+   value of the format) in [*lo, *hi]; the number of flagged nodes. */
+static slong enclose1(double *lo, double *hi, pd_tape_t T, int isf, double x)
+{
+    pd_error_t err;
+    mpfr_t l, h;
+    fmpq_t q;
+    pd_error_init(err);
+    fmpq_init(q);
+    mpfr_init2(l, 53);
+    mpfr_init2(h, 53);
+    pd_fmpq_set_d_exact(q, x);
+    ck_assert_int_eq(pd_ad_grad_enclose(l, h, T, isf ? PD_ARITH_FLOAT : PD_ARITH_DOUBLE,
+                                        q, err), PD_OK);
+    *lo = mpfr_get_d(l, MPFR_RNDN);
+    *hi = mpfr_get_d(h, MPFR_RNDN);
+    mpfr_clear(l);
+    mpfr_clear(h);
+    fmpq_clear(q);
+    return T->ntied;
+}
+
+START_TEST(enclosure_rounding_makes_and_unmakes_ties)
+{
+    pd_prog_t P;
+    pd_conv_t C;
+    pd_tape_t T;
+    pd_error_t err;
+    double lo, hi, gd, vd;
+    float gf, vf, xf = 0.1f;
+    slong x, t;
+    fmpq_t q, g, v;
+    pd_prog_init(P);
+    pd_conv_init(C);
+    pd_error_init(err);
+    fmpq_init(q);
+    fmpq_init(g);
+    fmpq_init(v);
+
+    /* relu(x - 1/10) at x = float32(0.1): exactly x > 1/10, untied, the
+       derivative 1; float32 rounds the constant to x itself and sees a
+       tie (pytorch: 0).  The float32 enclosure holds both and no more,
+       [0, 1], the relu flagged.  In float64 the constant rounds elsewhere:
+       untied, the point {1}. */
+    x = in(P, "x");
+    pd_prog_set_output(P, node1(P, PD_OP_RELU, node2(P, PD_OP_SUB, x, konst(P, "1/10"))));
+    ck_assert_int_eq(pd_tape_init(T, P, C, err), PD_OK);
+    pd_fmpq_set_d_exact(q, xf);
+    ck_assert_int_eq(pd_ad_grad_fmpq(v, g, T, q, err), PD_OK);
+    ck_assert(fmpq_is_one(g) && T->ntied == 0);
+    ck_assert_int_eq(pd_ad_grad_f(&vf, &gf, T, &xf, err), PD_OK);
+    ck_assert(gf == 0.0f && T->ntied == 1);
+    ck_assert_int_eq(enclose1(&lo, &hi, T, 1, xf), 1);
+    ck_assert(lo == 0 && hi == 1);
+    vd = xf;
+    ck_assert_int_eq(pd_ad_grad_d(&vd, &gd, T, &vd, err), PD_OK);
+    ck_assert(gd == 1.0 && T->ntied == 0);
+    ck_assert_int_eq(enclose1(&lo, &hi, T, 0, xf), 0);
+    ck_assert(lo == 1 && hi == 1);
+    pd_tape_clear(T);
+    pd_prog_clear(P);
+
+    /* relu(x (1/10) 3 - 3/10) at x = 1: exactly tied (pytorch: 0).  In
+       float64, 0.1 * 3 rounds above the rounding of 0.3: the relu is
+       untied and the derivative 3 * 0.1 = 0.30000000000000004.  In
+       float32 the roundings meet and the tie stays.  Each enclosure flags
+       the relu and holds 0 and its format's derivative. */
+    pd_prog_init(P);
+    x = in(P, "x");
+    t = node2(P, PD_OP_MUL, x, konst(P, "1/10"));
+    t = node2(P, PD_OP_MUL, t, konst(P, "3"));
+    pd_prog_set_output(P, node1(P, PD_OP_RELU, node2(P, PD_OP_SUB, t, konst(P, "3/10"))));
+    ck_assert_int_eq(pd_tape_init(T, P, C, err), PD_OK);
+    fmpq_one(q);
+    ck_assert_int_eq(pd_ad_grad_fmpq(v, g, T, q, err), PD_OK);
+    ck_assert(fmpq_is_zero(g) && T->ntied == 1);
+    vd = 1.0;
+    ck_assert_int_eq(pd_ad_grad_d(&vd, &gd, T, &vd, err), PD_OK);
+    ck_assert(gd == 3 * 0.1 && gd > 0.3 && T->ntied == 0);
+    ck_assert_int_eq(enclose1(&lo, &hi, T, 0, 1.0), 1);
+    ck_assert(lo == 0 && hi >= gd && hi < 0.31);
+    xf = 1.0f;
+    ck_assert_int_eq(pd_ad_grad_f(&vf, &gf, T, &xf, err), PD_OK);
+    ck_assert(gf == 0.0f && T->ntied == 1);
+    ck_assert_int_eq(enclose1(&lo, &hi, T, 1, 1.0), 1);
+    ck_assert(lo == 0 && hi >= 0.3f && hi < 0.31);
+    pd_tape_clear(T);
+    pd_prog_clear(P);
+
+    /* relu(x - 1) at the float32 just above 1: untied in every
+       arithmetic, nothing flagged, the enclosure the point {1} (the
+       cheap filter of MATH.md 10) */
+    pd_prog_init(P);
+    x = in(P, "x");
+    pd_prog_set_output(P, node1(P, PD_OP_RELU, node2(P, PD_OP_SUB, x, konst(P, "1"))));
+    ck_assert_int_eq(pd_tape_init(T, P, C, err), PD_OK);
+    ck_assert_int_eq(enclose1(&lo, &hi, T, 1, 1.0 + 0x1p-23), 0);
+    ck_assert(lo == 1 && hi == 1);
+    /* at 1 itself, a sure tie: the rule alone */
+    ck_assert_int_eq(enclose1(&lo, &hi, T, 1, 1.0), 1);
+    ck_assert(lo == 0 && hi == 0);
+    pd_tape_clear(T);
+    pd_prog_clear(P);
+
+    fmpq_clear(q);
+    fmpq_clear(g);
+    fmpq_clear(v);
+    pd_conv_clear(C);
+}
+END_TEST
+
+START_TEST(enclosure_fp_environment)
+{
+    /* The enclosure runs in round to nearest whatever the caller's mode,
+       gives the caller's mode back, and its bounds do not change with it:
+       here x / 10 * 3 + x^5 at x = 0.1, whose bounds are all inexact. */
+    pd_prog_t P;
+    pd_conv_t C;
+    pd_tape_t T;
+    pd_error_t err;
+    double lo, hi, lo2, hi2;
+    slong x, t;
+    int isf;
+    pd_prog_init(P);
+    pd_conv_init(C);
+    pd_error_init(err);
+    x = in(P, "x");
+    t = node2(P, PD_OP_MUL, nodec(P, PD_OP_DIV, x, "10", NULL, 0), konst(P, "3"));
+    pd_prog_set_output(P, node2(P, PD_OP_ADD, t, nodec(P, PD_OP_POW, x, NULL, NULL, 5)));
+    ck_assert_int_eq(pd_tape_init(T, P, C, err), PD_OK);
+    for (isf = 0; isf < 2; isf++) {
+        double xv = isf ? (double) 0.1f : 0.1;
+        enclose1(&lo, &hi, T, isf, xv);
+        ck_assert(lo < hi && lo > 0.3 && hi < 0.31);
+#ifdef FE_UPWARD
+        ck_assert_int_eq(fesetround(FE_UPWARD), 0);
+        enclose1(&lo2, &hi2, T, isf, xv);
+        ck_assert_int_eq(fegetround(), FE_UPWARD);
+        ck_assert_int_eq(fesetround(FE_TONEAREST), 0);
+        ck_assert(lo2 == lo && hi2 == hi);
+#endif
+#ifdef FE_DOWNWARD
+        ck_assert_int_eq(fesetround(FE_DOWNWARD), 0);
+        enclose1(&lo2, &hi2, T, isf, xv);
+        ck_assert_int_eq(fegetround(), FE_DOWNWARD);
+        ck_assert_int_eq(fesetround(FE_TONEAREST), 0);
+        ck_assert(lo2 == lo && hi2 == hi);
+#endif
+    }
+    pd_tape_clear(T);
+    pd_conv_clear(C);
+    pd_prog_clear(P);
+}
+END_TEST
+
 Suite *ad_suite(void)
 {
     Suite *s = suite_create("ad");
@@ -1301,11 +1958,19 @@ Suite *ad_suite(void)
     tc = tcase_create("ad_grad_enclose");
     tcase_add_test(tc, enclosure_contains_float_and_exact);
     tcase_add_test(tc, enclosure_excludes_wrong);
+    tcase_add_test(tc, enclosure_contains_near_ties);
+    tcase_add_test(tc, enclosure_rounding_makes_and_unmakes_ties);
+    tcase_add_test(tc, enclosure_fp_environment);
+    suite_add_tcase(s, tc);
+    tc = tcase_create("interval_kernels");
+    tcase_add_test(tc, interval_kernels_directed);
+    tcase_add_test(tc, interval_kernels_products);
     suite_add_tcase(s, tc);
     return s;
 }
 
 int main(void)
 {
+    pd_test_init();
     return pd_test_run(ad_suite());
 }

@@ -2,7 +2,8 @@
 pkginclude_HEADERS += include/pathdiff/ad.h
 libpathdiff_la_SOURCES += src/ad/ad-impl.h src/ad/conv.c src/ad/arith.c \
   src/ad/tape.c src/ad/grad_fp.c src/ad/grad_fp_impl.h \
-  src/ad/grad_mpfr.c src/ad/grad_fmpq.c src/ad/run.c src/ad/enclose.c
+  src/ad/grad_mpfr.c src/ad/grad_fmpq.c src/ad/run.c src/ad/enclose.c \
+  src/ad/enclose_impl.h src/ad/interval.h
 # pow, powf, frexp, ...
 libpathdiff_la_LIBADD += -lm
 # The PyTorch comparison (skipped, exit 77, where torch is missing).
