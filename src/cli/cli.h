@@ -58,5 +58,10 @@ const char *pd_cli_opt_value(int argc, char **argv, int *i, const char *name,
 int pd_cli_opt_once(const char *cmd, const char *name, const char **slot,
                     const char *v);
 
+/* Read the value of --max-pieces for command cmd into *out: decimal digits
+   only, no sign, no overflow; 0 means no bound.  Prints a usage error and
+   returns PD_EXIT_USAGE otherwise. */
+int pd_cli_parse_max_pieces(slong *out, const char *v, const char *cmd);
+
 /* Write a finished JSON document and a newline to stdout. */
 void pd_cli_print_json(const char *doc);

@@ -654,15 +654,12 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
                 return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL
                    || missing) {
-            long n;
             if (missing)
                 return pd_cli_usage_error(cmd, "--max-pieces needs a number");
             if ((rc = pd_cli_opt_once(cmd, "--max-pieces", &seen_maxp, v)) != PD_EXIT_OK)
                 return rc;
-            n = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || n < 0)
-                return pd_cli_usage_error(cmd, "--max-pieces needs a number >= 0, not '%s'", v);
-            lim->max_pieces = n;
+            if ((rc = pd_cli_parse_max_pieces(&lim->max_pieces, v, cmd)) != PD_EXIT_OK)
+                return rc;
         } else if ((v = pd_cli_opt_value(argc, argv, &i, "--timeout", &missing)) != NULL
                    || missing) {
             double s;

@@ -65,7 +65,8 @@ static const char *curve_usage =
     "                   0 for exact equality): a row violates the chain rule "
     "when\n"
     "                   |lhs - rhs| > R max(1, |lhs|, sum |g_i gamma_i'|)\n"
-    "  --max-pieces N   at most N intervals (and Clarke pieces per point)\n"
+    "  --max-pieces N   at most N intervals (and Clarke pieces per point;\n"
+    "                   0: no bound); over it, exit 3\n"
     "  --timeout S      give up after S seconds (exit 3)\n"
     "  --strict         exit 1 when a check fails (not conservative, or an\n"
     "                   oracle row violates the chain rule)\n"
@@ -887,13 +888,13 @@ int pd_cmd_curve(int argc, char **argv)
         return pd_cli_usage_error("curve", "--arith applies to --samples N");
     if (tol != NULL && oracle == NULL)
         return pd_cli_usage_error("curve", "--tol applies to --oracle CSV");
-    if (maxp_s != NULL && parse_count(&maxp, maxp_s, WORD_MAX))
-        return pd_cli_usage_error(
-            "curve", "--max-pieces needs a positive integer, not '%s'", maxp_s);
+    if (maxp_s != NULL
+        && (rc = pd_cli_parse_max_pieces(&maxp, maxp_s, "curve")) != PD_EXIT_OK)
+        return rc;
 
     pd_error_init(err);
     pd_limits_init(lim);
-    if (maxp > 0)
+    if (maxp_s != NULL)
         lim->max_pieces = maxp;
     if (timeout_s != NULL) {
         char *end;

@@ -34,7 +34,8 @@ static const char *verify_usage =
     "  --convention C   the convention whose rounding is allowed for (default\n"
     "                   pytorch; see pathdiff ad --help)\n"
     "  --strict         exit 1 when some row is invalid\n"
-    "  --max-pieces N   bound the exact work per row (default 100000)\n"
+    "  --max-pieces N   bound the exact work per row (default 100000, 0: no\n"
+    "                   bound); over it, exit 3 and print nothing\n"
     "  --timeout S      seconds for the whole run\n"
     "  --json           one JSON document: {\"results\": [{\"index\": i, \"point\":\n"
     "                   [...], \"ad\": [...], \"verdict\": \"...\", ...}], \"summary\":\n"
@@ -170,13 +171,9 @@ int pd_cmd_verify(int argc, char **argv)
     if ((rc = pd_cli_points_mode(&mode, points, "verify")) != PD_EXIT_OK)
         return rc;
     pd_limits_init(lim);
-    if (maxp != NULL) {
-        char *e;
-        long m = strtol(maxp, &e, 10);
-        if (*maxp == '\0' || *e != '\0' || m <= 0)
-            return pd_cli_usage_error("verify", "--max-pieces needs a positive integer, not '%s'", maxp);
-        lim->max_pieces = m;
-    }
+    if (maxp != NULL
+        && (rc = pd_cli_parse_max_pieces(&lim->max_pieces, maxp, "verify")) != PD_EXIT_OK)
+        return rc;
     if (tmo != NULL) {
         char *e;
         double t = strtod(tmo, &e);

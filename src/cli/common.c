@@ -1,6 +1,8 @@
 /* common.c: error printing, exit statuses and loading shared by the commands. */
 #include "cli.h"
+#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -111,4 +113,21 @@ const char *pd_cli_opt_value(int argc, char **argv, int *i, const char *name,
     }
     (*i)++;
     return argv[*i];
+}
+
+int pd_cli_parse_max_pieces(slong *out, const char *v, const char *cmd)
+{
+    char *end;
+    long n;
+    if (v[0] < '0' || v[0] > '9')
+        goto bad;
+    errno = 0;
+    n = strtol(v, &end, 10);
+    if (*end != '\0' || errno == ERANGE || n > WORD_MAX)
+        goto bad;
+    *out = (slong) n;
+    return PD_EXIT_OK;
+bad:
+    return pd_cli_usage_error(cmd, "--max-pieces needs a whole number "
+                              ">= 0 (0: no bound), not '%s'", v);
 }
