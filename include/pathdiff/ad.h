@@ -318,8 +318,9 @@ pd_status_t pd_ad_run(pd_ad_result_t R, pd_tape_t T, const pd_arith_t A,
 
 /* The reverse sweep of pd_ad_grad_f (fmt PD_ARITH_FLOAT) or pd_ad_grad_d
    (PD_ARITH_DOUBLE), in the same operation order, in interval arithmetic
-   at the format's precision and exponent range (MPFR, outward rounding,
-   subnormals): [lo[k], hi[k]] contains both the exact gradient the
+   at the format's precision and exponent range (native doubles, every
+   bound rounded outward to the format's grid, subnormals and overflow
+   included): [lo[k], hi[k]] contains both the exact gradient the
    convention gives at x (pd_ad_grad_fmpq) and the result of any
    round-to-nearest evaluation of the same operations at x in the format
    (libm pow is allowed 1 ulp).  Where a guard's interval contains 0, every
