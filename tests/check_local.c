@@ -224,7 +224,9 @@ START_TEST(step_closed_cone)
     ck_assert(fmpq_equal(act->mult + 0, act->mult + 1));
     ck_assert(fmpq_equal(act->mult + 1, act->mult + 2));
     ck_assert_int_gt(fmpq_sgn(act->mult + 0), 0);
-    expect(act, S, 1, 0, PD_FALSE, PD_STEP_CLOSED_CONE);
+    /* open ray activity: every lowest form is linear, Gordan (1, 1, 1) */
+    expect(act, S, 1, 0, PD_FALSE, PD_STEP_GORDAN);
+    check_multipliers(act, S);
     /* tampering breaks the certificate */
     fmpq_set_si(act->mult + 0, 2, 1);
     ck_assert(!pd_activity_verify(act, S->g, S->k, S->x, S->ctx));
@@ -402,7 +404,9 @@ START_TEST(step_combination)
     }
     fmpq_mpoly_clear(p, S->ctx);
     fmpq_mpoly_clear(q, S->ctx);
-    expect(act, S, 1, PD_LOCAL_NO_Z3, PD_FALSE, PD_STEP_CONE_LINE);
+    /* lowest forms y2 and -y2: Gordan (1, 1) */
+    expect(act, S, 1, PD_LOCAL_NO_Z3, PD_FALSE, PD_STEP_GORDAN);
+    check_multipliers(act, S);
     sys_clear(S);
 
     /* y1^2 < y2 < y1^4 (out): y1^4 - y1^2 <= 0 near 0 (x^4 dominated) */
@@ -473,61 +477,212 @@ START_TEST(step_z3)
 }
 END_TEST
 
+/* The lowest form of g_j at x, computed here: the terms of least total
+   degree of g_j(x + z) (x = 0 in these tests). */
+static void lowest_form_at_0(fmpq_mpoly_t L, const fmpq_mpoly_t g, sys_t S)
+{
+    slong t, m = -1;
+    fmpq_mpoly_t term;
+    fmpq_mpoly_init(term, S->ctx);
+    for (t = 0; t < fmpq_mpoly_length(g, S->ctx); t++) {
+        fmpq_mpoly_get_term(term, g, t, S->ctx);
+        if (m < 0 || fmpq_mpoly_total_degree_si(term, S->ctx) < m)
+            m = fmpq_mpoly_total_degree_si(term, S->ctx);
+    }
+    fmpq_mpoly_zero(L, S->ctx);
+    for (t = 0; t < fmpq_mpoly_length(g, S->ctx); t++) {
+        fmpq_mpoly_get_term(term, g, t, S->ctx);
+        if (fmpq_mpoly_total_degree_si(term, S->ctx) == m)
+            fmpq_mpoly_add(L, L, term, S->ctx);
+    }
+    fmpq_mpoly_clear(term, S->ctx);
+}
+
+/* A yes for open ray activity at x = 0: every L_j(dir) > 0. */
+static void check_ray_dir(const pd_activity_t act, sys_t S)
+{
+    slong j, i;
+    fmpq_mpoly_t L;
+    fmpq_t v;
+    fmpq *ds[3];
+    fmpq_mpoly_init(L, S->ctx);
+    fmpq_init(v);
+    for (i = 0; i < S->n; i++)
+        ds[i] = act->dir + i;
+    for (j = 0; j < S->k; j++) {
+        lowest_form_at_0(L, S->g + j, S);
+        fmpq_mpoly_evaluate_all_fmpq(v, L, ds, S->ctx);
+        ck_assert_int_gt(fmpq_sgn(v), 0);
+    }
+    fmpq_mpoly_clear(L, S->ctx);
+    fmpq_clear(v);
+}
+
+/* The combination sum mult_j L_j at x = 0, computed here. */
+static void lowest_combination(fmpq_mpoly_t p, const pd_activity_t act, sys_t S)
+{
+    slong j;
+    fmpq_mpoly_t L;
+    fmpq_mpoly_init(L, S->ctx);
+    fmpq_mpoly_zero(p, S->ctx);
+    for (j = 0; j < S->k; j++) {
+        ck_assert_int_ge(fmpq_sgn(act->mult + j), 0);
+        lowest_form_at_0(L, S->g + j, S);
+        fmpq_mpoly_scalar_mul_fmpq(L, L, act->mult + j, S->ctx);
+        fmpq_mpoly_add(p, p, L, S->ctx);
+    }
+    fmpq_mpoly_clear(L, S->ctx);
+}
+
+/* Set dir and the ray x + t dir (x = 0) to (a, b). */
+static void set_dir2(pd_activity_t act, slong a, slong b)
+{
+    fmpq_set_si(act->dir + 0, a, 1);
+    fmpq_set_si(act->dir + 1, b, 1);
+    fmpq_poly_zero(act->curve + 0);
+    fmpq_poly_zero(act->curve + 1);
+    fmpq_poly_set_coeff_si(act->curve + 0, 1, a);
+    fmpq_poly_set_coeff_si(act->curve + 1, 1, b);
+}
+
 START_TEST(ray_activity)
 {
     sys_t S;
     pd_activity_t act;
+    fmpq_mpoly_t p;
     pd_activity_init(act);
 
-    /* MATH.md 5: the cusp is essentially active but no ray enters it; the
-       first-order cone is the line R (1, 0) and y2 - y1^2 < 0 on both
-       rays */
+    /* MATH.md 5's cusp x^2 < y < 2 x^2: essentially active, but entered
+       only along the rays +-(1, 0); lowest forms y2 and -y2, Gordan
+       multipliers (1, 1) */
     sys_init(S, 2);
     sys_add(S, "y2 - y1^2");
     sys_add(S, "2*y1^2 - y2");
-    expect(act, S, 1, 0, PD_FALSE, PD_STEP_CONE_LINE);
-    ck_assert(fmpq_is_zero(act->dir + 1));
-    ck_assert(!fmpq_is_zero(act->dir + 0));
-    ck_assert_int_eq(act->witness, 0);
-    ck_assert_int_eq(act->witness2, 0);
-    act->witness = 1;                 /* 2y1^2 - y2 > 0 along (t, 0) */
+    expect(act, S, 0, 0, PD_TRUE, PD_STEP_CURVE);
+    expect(act, S, 1, 0, PD_FALSE, PD_STEP_GORDAN);
+    check_multipliers(act, S);
+    ck_assert(fmpq_equal(act->mult + 0, act->mult + 1));
+    ck_assert_int_gt(fmpq_sgn(act->mult + 0), 0);
+    fmpq_zero(act->mult + 1);               /* y2 alone is not refuted */
     ck_assert(!pd_activity_verify(act, S->g, S->k, S->x, S->ctx));
     sys_clear(S);
 
-    /* y1 y2 > 0, y1 + y2 < 0: the ray -(1, 1) enters */
+    /* the thin piece of the two-sided cusp, -y1^2 < y2 < y1^2: the rays
+       +-(1, 0) enter it, no open cone does; L1 + L2 = y2 - y2 = 0 */
+    sys_init(S, 2);
+    sys_add(S, "y2 + y1^2");
+    sys_add(S, "y1^2 - y2");
+    expect(act, S, 0, 0, PD_TRUE, PD_STEP_CURVE);
+    expect(act, S, 1, 0, PD_FALSE, PD_STEP_GORDAN);
+    check_multipliers(act, S);
+    ck_assert(fmpq_equal(act->mult + 0, act->mult + 1));
+    ck_assert_int_gt(fmpq_sgn(act->mult + 0), 0);
+    fmpq_set_si(act->mult + 0, -1, 1);      /* negative multiplier */
+    fmpq_set_si(act->mult + 1, -1, 1);
+    ck_assert(!pd_activity_verify(act, S->g, S->k, S->x, S->ctx));
+    /* a ray that enters is no yes-certificate: L1(1, 0) = 0 */
+    act->active = PD_TRUE;
+    act->step = PD_STEP_DIRECTION;
+    set_dir2(act, 1, 0);
+    ck_assert(!pd_activity_verify(act, S->g, S->k, S->x, S->ctx));
+    sys_clear(S);
+
+    /* an open region: y1 > 0, y2 > y1^2 */
+    sys_init(S, 2);
+    sys_add(S, "y1");
+    sys_add(S, "y2 - y1^2");
+    expect(act, S, 1, 0, PD_TRUE, PD_STEP_OPEN_CONE);
+    check_ray_dir(act, S);
+    set_dir2(act, 1, -1);                   /* L2(1, -1) < 0 */
+    ck_assert(!pd_activity_verify(act, S->g, S->k, S->x, S->ctx));
+    sys_clear(S);
+
+    /* a degree-2 lowest form: y1^2 - y2^2 > 0, e.g. d = (1, 0) */
+    sys_init(S, 2);
+    sys_add(S, "y1^2 - y2^2 + y2^3");
+    expect(act, S, 1, 0, PD_TRUE, PD_STEP_DIRECTION);
+    check_ray_dir(act, S);
+    set_dir2(act, 1, 1);                    /* L(1, 1) = 0 */
+    ck_assert(!pd_activity_verify(act, S->g, S->k, S->x, S->ctx));
+    set_dir2(act, 1, 0);
+    fmpq_poly_set_coeff_si(act->curve + 1, 2, 1);   /* not a ray */
+    ck_assert(!pd_activity_verify(act, S->g, S->k, S->x, S->ctx));
+    sys_clear(S);
+
+    /* non-linear lowest forms refuted by a combination: y1^2 - y2^2 > 0
+       and y2^2 - 2 y1^2 > 0 (sum -y1^2 <= 0) */
+    sys_init(S, 2);
+    fmpq_mpoly_init(p, S->ctx);
+    sys_add(S, "y1^2 - y2^2 + y1^3");
+    sys_add(S, "y2^2 - 2*y1^2 + y2^5");
+    expect(act, S, 1, PD_LOCAL_NO_Z3, PD_FALSE, PD_STEP_COMBINATION);
+    lowest_combination(p, act, S);
+    /* p = -c1 y1^2 - c2 y2^2 with c1 > 0, c2 >= 0 */
+    {
+        fmpq_t c;
+        ulong e[2] = {2, 0}, f[2] = {0, 2};
+        fmpq_init(c);
+        ck_assert_int_le(fmpq_mpoly_length(p, S->ctx), 2);
+        fmpq_mpoly_get_coeff_fmpq_ui(c, p, e, S->ctx);
+        ck_assert_int_lt(fmpq_sgn(c), 0);
+        fmpq_mpoly_get_coeff_fmpq_ui(c, p, f, S->ctx);
+        ck_assert_int_le(fmpq_sgn(c), 0);
+        fmpq_clear(c);
+    }
+    fmpq_set_si(act->mult + 0, 1, 1);       /* L1 alone is not <= 0 */
+    fmpq_zero(act->mult + 1);
+    ck_assert(!pd_activity_verify(act, S->g, S->k, S->x, S->ctx));
+    fmpq_mpoly_clear(p, S->ctx);
+    sys_clear(S);
+
+    /* y1^2 - y2^2 > 0 and y2^2 - y1^2 > 0: L1 + L2 = 0 */
+    sys_init(S, 2);
+    sys_add(S, "y1^2 - y2^2");
+    sys_add(S, "y2^2 - y1^2 + y1^3");
+    expect(act, S, 1, PD_LOCAL_NO_Z3, PD_FALSE, PD_STEP_COMBINATION);
+    ck_assert(fmpq_equal(act->mult + 0, act->mult + 1));
+    sys_clear(S);
+
+    /* y1 y2 > 0, y1 + y2 < 0: the open quadrant around -(1, 1) */
     sys_init(S, 2);
     sys_add(S, "y1*y2");
     sys_add(S, "-y1 - y2");
-    expect(act, S, 1, 0, PD_TRUE, PD_STEP_CURVE);
+    expect(act, S, 1, 0, PD_TRUE, PD_STEP_DIRECTION);
+    check_ray_dir(act, S);
     sys_clear(S);
 
-    /* y2 > y1^2 - y1^3 (tangent half-line direction (1, 0) enters? along
-       (t, 0): -t^2 + t^3 < 0; along (-t, 0): -t^2 - t^3 < 0; but the open
-       half-plane y2 > 0 directions enter): open cone */
+    /* y2 > y1^2 - y1^3: lowest form y2, the open half-plane enters */
     sys_init(S, 2);
     sys_add(S, "y2 - y1^2 + y1^3");
     expect(act, S, 1, 0, PD_TRUE, PD_STEP_OPEN_CONE);
     sys_clear(S);
 
-    /* a line cone with a ray that enters: y2 >= 0 and -y2 >= 0 at first
-       order, and along (t, 0): y1^3 > 0 and y1^2 ... */
+    /* -y1^3 < y2 < y1^2: only the ray (1, 0) enters, not an open cone */
     sys_init(S, 2);
     sys_add(S, "y2 + y1^3");
     sys_add(S, "-y2 + y1^2");
-    expect(act, S, 1, 0, PD_TRUE, PD_STEP_CURVE);
-    ck_assert_int_gt(fmpq_sgn(act->dir + 0), 0);
-    ck_assert(fmpq_is_zero(act->dir + 1));
+    expect(act, S, 1, 0, PD_FALSE, PD_STEP_GORDAN);
     sys_clear(S);
 
-    /* y2^2 < y1^3, y2 > y1^2: in (curve (t, 2t^2)) but no ray:
-       along a ray y2 > y1^2 needs d2 > 0, then y1^3 - y2^2 ~ -d2^2 t^2 */
+    /* y2^2 < y1^3, y2 > y1^2: in (curve (t, 2t^2)) but no open cone of
+       rays: the lowest form -y2^2 of the first is <= 0 */
     sys_init(S, 2);
     sys_add(S, "y1^3 - y2^2");
     sys_add(S, "y2 - y1^2");
     expect(act, S, 0, 0, PD_TRUE, PD_STEP_CURVE);
+    expect(act, S, 1, PD_LOCAL_NO_Z3, PD_FALSE, PD_STEP_COMBINATION);
+    ck_assert_int_gt(fmpq_sgn(act->mult + 0), 0);
+    ck_assert(fmpq_is_zero(act->mult + 1));
+    sys_clear(S);
+
+    /* y1^2 y2 > 0 and -y2^3 > 0: no direction (y2 > 0 and y2 < 0), no
+       combination (every monomial is odd in y2): Z3 */
+    sys_init(S, 2);
+    sys_add(S, "y1^2*y2");
+    sys_add(S, "-y2^3");
     run(act, S, NULL, PD_LOCAL_NO_Z3, 1);
     ck_assert_int_eq(act->active, PD_UNKNOWN);
-    ck_assert(act->reason[0] != '\0');
+    ck_assert(strstr(act->reason, "Z3 not requested") != NULL);
     if (pd_local_have_z3())
         expect(act, S, 1, 0, PD_FALSE, PD_STEP_NLQSAT);
     sys_clear(S);

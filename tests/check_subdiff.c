@@ -301,6 +301,77 @@ START_TEST(cusp)
 }
 END_TEST
 
+START_TEST(two_sided_cusp)
+{
+    /* relu(y + x^2) - relu(y - x^2) at the origin (both relus tied).
+       Patterns: both on, y > x^2, f = 2x^2, gradient (0,0), lowest forms
+       y, y: open-ray-active; first on, second off, the thin piece
+       -x^2 < y < x^2, f = y + x^2, gradient (0,1): essentially active
+       (the curve (t, 0)), entered by the rays +-(1, 0) only: lowest forms
+       y and -y, Gordan (1, 1), not open-ray-active; first off, second on:
+       y < -x^2 and y > x^2, empty (sum of the guards -2x^2); both off,
+       y < -x^2, f = 0, gradient (0,0), open-ray-active.  Clarke
+       {0} x [0,1]; differentiable with gradient (0,0) (0 <= f <= 2x^2).
+       Then relu(x) at 0: rays +-1 enter pieces with gradients 1 and 0,
+       not differentiable. */
+    pd_prog_t P;
+    pd_clarke_t C;
+    pd_error_t err;
+    slong x, y, x2, at[] = {0, 0}, seg[] = {0, 0, 0, 1}, z[] = {0}, one[] = {0, 1};
+    fmpq *pt;
+    slong i, nthin = 0;
+    pd_prog_init(P);
+    pd_error_init(err);
+    x = input(P, "x");
+    y = input(P, "y");
+    x2 = POW(x, 2);
+    pd_prog_set_output(P, SUB(RELU(ADD(y, x2)), RELU(SUB(y, x2))));
+    pt = point(2, at, NULL);
+    pd_clarke_init(C);
+    ck_assert_int_eq(pd_clarke_at(C, P, pt, NULL, err), PD_OK);
+    ck_assert_int_eq(C->npieces, 4);
+    ck_assert_int_eq(C->undecided, 0);
+    ck_assert_int_eq(count_active(C, PD_TRUE), 3);
+    assert_set(C->vertices, 2, seg, 1);
+    ck_assert_int_eq(C->differentiable, PD_TRUE);
+    ck_assert(fmpq_is_zero(C->gradient) && fmpq_is_zero(C->gradient + 1));
+    for (i = 0; i < C->npieces; i++) {
+        const pd_clarke_piece_struct *p = C->pieces + i;
+        if (p->essentially_active != PD_TRUE)
+            continue;
+        if (fmpq_is_one(p->gradient + 1)) {
+            nthin++;
+            ck_assert_int_eq(p->ray_active, PD_FALSE);
+            ck_assert_int_eq(p->ray->step, PD_STEP_GORDAN);
+        } else {
+            ck_assert(fmpq_is_zero(p->gradient + 1));
+            ck_assert_int_eq(p->ray_active, PD_TRUE);
+        }
+    }
+    ck_assert_int_eq(nthin, 1);
+    check_certificates(P, C, pt);
+    pd_clarke_clear(C);
+    _fmpq_vec_clear(pt, 2);
+    pd_prog_clear(P);
+
+    /* relu(x) at 0 */
+    pd_prog_init(P);
+    x = input(P, "x");
+    pd_prog_set_output(P, RELU(x));
+    pt = point(1, z, NULL);
+    pd_clarke_init(C);
+    ck_assert_int_eq(pd_clarke_at(C, P, pt, NULL, err), PD_OK);
+    assert_set(C->vertices, 2, one, 1);
+    ck_assert_int_eq(C->differentiable, PD_FALSE);
+    ck_assert_int_eq(C->pieces[0].ray_active, PD_TRUE);
+    ck_assert_int_eq(C->pieces[1].ray_active, PD_TRUE);
+    check_certificates(P, C, pt);
+    pd_clarke_clear(C);
+    _fmpq_vec_clear(pt, 1);
+    pd_prog_clear(P);
+}
+END_TEST
+
 START_TEST(shared_versus_written_twice)
 {
     /* relu(x) - relu(x), two nodes: field [-1, 1]; h = relu(x), h - h:
@@ -755,9 +826,10 @@ START_TEST(undecided_and_timeout)
 {
     /* The cusp with the higher-order steps switched off (no witness
        curves, no Z3): the cusp piece stays undecided.  The inner hull is
-       {(0,0)}, the outer one the segment to (0,1); rays decide the rest
-       (the closed cone of the cusp piece is the x axis, and both of its
-       rays leave the region), so f is still known to be differentiable.
+       {(0,0)}, the outer one the segment to (0,1); open ray activity
+       decides the rest (the lowest forms y and -y of the cusp piece's
+       guards are never both positive: Gordan), so f is still known to
+       be differentiable.
        Verdicts: (0,0) gradient, (0,1/2) undecided, (0,-1/2) spurious
        (the field is {0} x [-1,1]). */
     pd_prog_t P;
@@ -1416,6 +1488,7 @@ int main(void)
     tcase_add_test(tc, max_xy_diagonal);
     tcase_add_test(tc, max_zero_min_abs);
     tcase_add_test(tc, cusp);
+    tcase_add_test(tc, two_sided_cusp);
     tcase_add_test(tc, relu_sum_minus_relu_of_sum);
     tcase_add_test(tc, sort_triple_tie);
     tcase_add_test(tc, relu_network);

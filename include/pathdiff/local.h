@@ -1,6 +1,6 @@
 /* pathdiff/local.h: the local germ question at a point (MATH.md 4):
    is x in the closure of {y : g_j(y) > 0 for all j}, decided with a
-   certificate; and ray activity (MATH.md 5). */
+   certificate; and open ray activity (MATH.md 5). */
 #ifndef PATHDIFF_LOCAL_H
 #define PATHDIFF_LOCAL_H
 
@@ -67,22 +67,26 @@ typedef enum {
     PD_STEP_CURVE,         /* 5: a witness curve (yes)                      */
     PD_STEP_COMBINATION,   /* 5': a non-negative combination of the guards
                               that is <= 0 everywhere near x (no)           */
-    PD_STEP_NLQSAT,        /* 6: Z3 nlqsat on the closed formula            */
-    PD_STEP_CONE_LINE      /* rays only: the closed cone lies in a line
-                              R v, and both rays +v, -v were decided      */
+    PD_STEP_NLQSAT,        /* 6: Z3 nlqsat on the closed formula (on the
+                              existential one for open ray activity)       */
+    PD_STEP_DIRECTION,     /* rays only: a direction d found by search with
+                              every lowest form L_j(d) > 0 (yes)           */
+    PD_STEP_GORDAN         /* rays only: the linear lowest forms have an
+                              empty open cone, Gordan multipliers (no)     */
 } pd_step_t;
 
 /* "none", "value", "open_cone", "closed_cone", "affine", "one_variable",
-   "curve", "combination", "nlqsat", "cone_line". */
+   "curve", "combination", "nlqsat", "direction", "gordan". */
 const char *pd_step_name(pd_step_t step);
 
 #define PD_ACTIVITY_REASON_LEN 256
 
 /* The answer and its certificate.  Invariant after a call: n, k are the
    dimension and the number of guards given; dir, curve have n entries and
-   mult k entries (allocated, zero when unused).  By step:
+   mult k entries (allocated, zero when unused).  By step, for essential
+   activity (ray = 0):
 
-     VALUE (no):      witness = a guard with g_j(x) < 0.
+     VALUE (no):      witness = a guard with g_j(x) < 0, or identically 0.
      VALUE (yes):     no guard vanishes at x and none is negative; the
                       curve is the constant x.
      OPEN_CONE:       dir = d, grad g_j(x).d > 0 for every vanishing g_j;
@@ -105,16 +109,32 @@ const char *pd_step_name(pd_step_t step);
                       every guard, the lowest non-zero coefficient of
                       g_j(gamma(t)) positive.
      COMBINATION:     mult = y >= 0, y != 0, and sum y_j g_j(x + z), as a
-                      polynomial in z, has only monomials with every
-                      exponent even and negative coefficients: it is <= 0
-                      everywhere, while it would be > 0 on the set.
+                      polynomial in z, is <= 0 near 0 by the domination
+                      rule (every monomial is even with a negative
+                      coefficient, or a strict multiple of such a one),
+                      while it would be > 0 on the set.
      NLQSAT:          no certificate (Z3 decided).
-     CONE_LINE:       (rays only, no) dir = v: every d with
-                      grad g_j(x).d >= 0 for all vanishing g_j is a
-                      multiple of v (the implicit equalities of that cone
-                      have rank n - 1), and witness, witness2 are guards
-                      negative (lowest order) or identically zero along
-                      x + t v, resp. x - t v.
+     NONE:            active = PD_UNKNOWN and reason says why.
+
+   For open ray activity (ray = 1), with L_j the lowest form of the j-th
+   vanishing guard (the lowest-degree homogeneous part of d -> g_j(x + d)):
+
+     VALUE:           as above (yes: dir = e_1, curve = x + t e_1).
+     OPEN_CONE, DIRECTION, ONE_VARIABLE (yes):
+                      dir = d with L_j(d) > 0 for every vanishing guard;
+                      curve = x + t d.  OPEN_CONE when every L_j is linear
+                      (the exact LP decided), DIRECTION when found by
+                      search.
+     GORDAN:          mult = y >= 0, y != 0, zero except on vanishing
+                      guards with a non-zero gradient (linear L_j), and
+                      sum y_j grad g_j(x) = 0: no d makes those L_j
+                      positive.
+     ONE_VARIABLE (no): as above; every L_j is c_j z_v^m_j, so the two
+                      rays decide every direction.
+     COMBINATION:     mult = y as above and sum y_j L_j is <= 0 near 0 by
+                      the domination rule (so y.L(t d) > 0 for every t > 0
+                      is impossible).
+     NLQSAT:          no certificate (Z3 on "exists d: every L_j(d) > 0").
      NONE:            active = PD_UNKNOWN and reason says why.
 
    reason holds a short human note in every case. */
@@ -128,7 +148,8 @@ typedef struct {
     slong witness, witness2;
     slong alloc_n, alloc_k;
     char reason[PD_ACTIVITY_REASON_LEN];
-    int ray;                /* 1 if filled by pd_local_ray_activity */
+    int ray;                /* 1 if filled by pd_local_ray_activity:
+                               certificates of open ray activity */
 } pd_activity_struct;
 typedef pd_activity_struct pd_activity_t[1];
 
@@ -166,15 +187,23 @@ pd_status_t pd_local_activity(pd_activity_t act, const fmpq_mpoly_struct *g,
                               const pd_limits_t lim, int flags,
                               pd_error_t err) PD_WARN_UNUSED;
 
-/* Ray activity (MATH.md 5): is there a direction d != 0 such that
-   g_j(x + t d) > 0 for every j and every small t > 0?  Along the ray,
-   g_j(x + t d) = sum_m t^m h_jm(d) with h_jm the degree-m homogeneous part
-   of g_j at x, so the question is about the lowest-order non-zero forms.
-   Decided by: VALUE (as above), OPEN_CONE (yes, dir), CLOSED_CONE (no),
-   AFFINE (no, Gordan), ONE_VARIABLE (complete), CURVE (yes: a direction
-   found by search, dir, with curve = x + t dir), NLQSAT (Z3 on the
-   existential formula over d), else UNKNOWN with the reason.  Statuses
-   as for pd_local_activity. */
+/* Open ray activity (MATH.md 5): is there a direction d with L_j(d) > 0
+   for every vanishing guard, L_j the lowest-degree homogeneous part of
+   d -> g_j(x + d)?  Then every ray x + t d' with d' near d enters the set
+   for small t > 0 (an open cone of entering directions).  f is
+   differentiable at x iff all open-ray-active pieces share one gradient.
+   A set entered only along a non-open set of directions (a cusp tangent
+   to a line) is not open-ray-active.  Decided by: VALUE (as above, no
+   vanishing guard: yes); GORDAN (no: the linear L_j alone have an empty
+   open cone); OPEN_CONE (yes: every L_j is linear and the exact LP gives
+   d; with GORDAN complete in that case); ONE_VARIABLE (complete);
+   DIRECTION (yes: the LP's d on the linear L_j, a grid of small
+   rational directions, then fixed-seed pseudo-random ones, at most
+   lim->curve_budget, each checked exactly); COMBINATION (no: a
+   non-negative combination of the L_j <= 0 everywhere); NLQSAT (Z3 on
+   the existential formula); else UNKNOWN with the reason.
+   PD_LOCAL_FIRST_ORDER stops after ONE_VARIABLE; PD_LOCAL_ONLY_Z3 goes
+   from VALUE to NLQSAT.  Statuses as for pd_local_activity. */
 pd_status_t pd_local_ray_activity(pd_activity_t act,
                                   const fmpq_mpoly_struct *g, slong k,
                                   const fmpq *x, const fmpq_mpoly_ctx_t ctx,
@@ -183,8 +212,9 @@ pd_status_t pd_local_ray_activity(pd_activity_t act,
 
 /* Re-check act's certificate exactly against the same g, k, x, ctx: 1 if
    it certifies act->active (always 0 for PD_UNKNOWN, and for NLQSAT,
-   which has no certificate), else 0.  For ray activity with a curve, the
-   curve is a ray. */
+   which has no certificate), else 0.  act->ray selects the question:
+   open ray activity certificates are checked on the lowest forms, and a
+   yes must give dir with every L_j(dir) > 0 and the ray x + t dir. */
 int pd_activity_verify(const pd_activity_t act, const fmpq_mpoly_struct *g,
                        slong k, const fmpq *x, const fmpq_mpoly_ctx_t ctx);
 

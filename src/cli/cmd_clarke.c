@@ -23,8 +23,9 @@ static const char *clarke_usage =
     "active there (P lies in the closure of their region), by its vertices.\n"
     "Every piece considered is listed with the step that decided it and the\n"
     "certificate; prefixes of patterns cut off early are listed as pruned.\n"
-    "Also says whether the function is differentiable at P (decided from the\n"
-    "pieces that a ray from P enters; not the same as a one-point Clarke set).\n"
+    "Also says whether the function is differentiable at P: yes iff all the\n"
+    "open-ray-active pieces (entered by every ray from P in an open cone of\n"
+    "directions) share one gradient; not the same as a one-point Clarke set.\n"
     "\n"
     "  --at P            the point: 1/2,0,-3 in input order, or x=1/2,y=0\n"
     "  --points MODE     how decimals in P are read: exact (default), or\n"
@@ -45,8 +46,9 @@ static const char *clarke_usage =
     "  \"pieces\": [{\"choices\": [{\"node\": name, \"branch\": text}, ...],\n"
     "     \"gradient\": [...], \"essentially_active\": true|false|null,\n"
     "     \"decided_by\": step, \"certificate\": {...},\n"
-    "     \"ray_active\": true|false|null, \"ray\": {\"decided_by\": step,\n"
-    "     \"certificate\": {...}} (when rays were decided apart)}, ...],\n"
+    "     \"ray_active\": true|false|null (open ray activity),\n"
+    "     \"ray\": {\"decided_by\": step, \"certificate\": {...}} (when\n"
+    "     decided apart, on the lowest forms L of the tied guards)}, ...],\n"
     "  \"pruned\": [{\"choices\": [...], \"decided_by\": step,\n"
     "     \"certificate\": {...}}, ...],\n"
     "  \"undecided\": N (only when some piece stayed undecided)}\n"
@@ -62,8 +64,11 @@ static const char *clarke_usage =
     "               sum y grad g = 0 with affine guards (Gordan)\n"
     "  one_variable {\"direction\": [\"1\"]} or {\"refuted\": [g+, g-]}\n"
     "  curve        {\"curve\": [[c0, c1, ...], ...]}: x_i(t) = sum c_k t^k\n"
-    "  combination  {\"guards\": [...], \"multipliers\": y}\n"
-    "  cone_line    {\"direction\": v, \"refuted\": [g+, g-]} (rays only)\n"
+    "  combination  {\"guards\": [...], \"multipliers\": y}: sum y g <= 0 near P\n"
+    "               (for rays: sum y L <= 0)\n"
+    "  direction    {\"direction\": d}: L(d) > 0 for each (rays only)\n"
+    "  gordan       {\"guards\": [...], \"multipliers\": y}: y >= 0, y != 0,\n"
+    "               sum y grad g = 0 over guards with linear L (rays only)\n"
     "  nlqsat       {} (decided by Z3)\n"
     "  none         {\"reason\": text} (undecided)\n"
     "\n"
@@ -232,6 +237,7 @@ static void json_certificate(pd_json_t J, const pd_prog_t P,
     case PD_STEP_CLOSED_CONE:
     case PD_STEP_AFFINE:
     case PD_STEP_COMBINATION:
+    case PD_STEP_GORDAN:
         pd_json_key(J, "guards");
         json_guards(J, P, gnode, k);
         pd_json_key(J, "multipliers");
@@ -240,9 +246,12 @@ static void json_certificate(pd_json_t J, const pd_prog_t P,
         else
             pd_json_null(J);
         break;
+    case PD_STEP_DIRECTION:
+        pd_json_key(J, "direction");
+        pd_json_fmpq_vec(J, act->dir, act->n);
+        break;
     case PD_STEP_ONE_VARIABLE:
-    case PD_STEP_CONE_LINE:
-        if (act->active == PD_TRUE || act->step == PD_STEP_CONE_LINE) {
+        if (act->active == PD_TRUE) {
             pd_json_key(J, "direction");
             pd_json_fmpq_vec(J, act->dir, act->n);
         }
@@ -494,11 +503,19 @@ static void print_reason(const pd_prog_t P, const pd_activity_t act,
         break;
     case PD_STEP_COMBINATION:
         fputs("the combination ", stdout);
-        print_guard_list(P, gnode, k, act->mult, "g");
-        fputs(" is <= 0 near the point", stdout);
+        print_guard_list(P, gnode, k, act->mult, act->ray ? "L" : "g");
+        fputs(act->ray ? " of the lowest forms is <= 0" : " is <= 0 near the point",
+              stdout);
         break;
-    case PD_STEP_CONE_LINE:
-        fputs("the closed cone is a line, both of its rays refuted", stdout);
+    case PD_STEP_DIRECTION:
+        fputs("direction ", stdout);
+        print_vec(act->dir, act->n);
+        fputs(" makes the lowest form of every tied guard positive", stdout);
+        break;
+    case PD_STEP_GORDAN:
+        fputs("the linear lowest forms have no common direction: ", stdout);
+        print_guard_list(P, gnode, k, act->mult, "grad g");
+        fputs(" = 0", stdout);
         break;
     case PD_STEP_NLQSAT:
         fputs("decided by Z3 (nlqsat)", stdout);
@@ -561,7 +578,7 @@ static void text_document(const pd_prog_t P, const pd_field_t F, int field)
         fputs("yes, gradient ", stdout);
         print_vec(C->gradient, C->n);
     } else if (C->differentiable == PD_FALSE) {
-        printf("no: rays enter pieces %ld and %ld, with different gradients",
+        printf("no: open cones of rays enter pieces %ld and %ld, with different gradients",
                (long) C->ray_witness[0] + 1, (long) C->ray_witness[1] + 1);
     } else {
         fputs("undecided (some piece's ray activity is undecided)", stdout);

@@ -15,7 +15,8 @@ const char *pd_step_name(pd_step_t step)
     case PD_STEP_CURVE: return "curve";
     case PD_STEP_COMBINATION: return "combination";
     case PD_STEP_NLQSAT: return "nlqsat";
-    case PD_STEP_CONE_LINE: return "cone_line";
+    case PD_STEP_DIRECTION: return "direction";
+    case PD_STEP_GORDAN: return "gordan";
     default: return "none";
     }
 }
@@ -299,8 +300,9 @@ static pd_status_t self_check(pd_activity_t act, const fmpq_mpoly_struct *g,
 }
 
 /* Step 5' (shared by essential and ray activity): a non-negative
-   combination of the tied guards that is <= 0 near x refutes.  *found is
-   set when it decided. */
+   combination of the tied guards (of their lowest forms, for rays: G is
+   then the germ of the lowest forms) that is <= 0 near x refutes.  *found
+   is set when it decided. */
 static pd_status_t step_combination(int *found, pd_activity_t act,
                                     const _pd_germ_struct *G, pd_error_t err)
 {
@@ -311,8 +313,9 @@ static pd_status_t step_combination(int *found, pd_activity_t act,
     if (status == PD_OK && *found) {
         for (i = 0; i < G->k; i++)
             fmpq_set(act->mult + G->idx[i], y + i);
-        decide(act, PD_FALSE, PD_STEP_COMBINATION,
-               "a non-negative combination of the tied guards is <= 0 near the point");
+        decide(act, PD_FALSE, PD_STEP_COMBINATION, act->ray
+               ? "a non-negative combination of the lowest forms of the tied guards is <= 0 everywhere"
+               : "a non-negative combination of the tied guards is <= 0 near the point");
     }
     _fmpq_vec_clear(y, G->k);
     return status;
@@ -423,6 +426,8 @@ cleanup:
     return status;
 }
 
+/* Open ray activity (local.h, MATH.md 5): is there a direction d with
+   L_j(d) > 0 for the lowest form L_j of every tied guard? */
 pd_status_t pd_local_ray_activity(pd_activity_t act,
                                   const fmpq_mpoly_struct *g, slong k,
                                   const fmpq *x, const fmpq_mpoly_ctx_t ctx,
@@ -431,11 +436,12 @@ pd_status_t pd_local_ray_activity(pd_activity_t act,
 {
     pd_limits_t def;
     const pd_limits_struct *lim = limits_or_default(lim_in, def);
-    slong n = ctx->zctx->minfo->nvars, i, j, r, budget;
-    _pd_germ_t G;
+    slong n = ctx->zctx->minfo->nvars, i, j, nlin = 0, budget;
+    _pd_germ_t G, L;
     pd_status_t status = PD_OK;
-    fmpq *d = NULL, *basis = NULL;
-    int *eq = NULL, found;
+    fmpq *d = NULL, *y = NULL;
+    slong *lin = NULL;
+    int have_L = 0, have_d0 = 0, found;
 
     if (k < 0)
         return pd_error_set(err, PD_EINVAL, "local: negative number of guards");
@@ -449,104 +455,92 @@ pd_status_t pd_local_ray_activity(pd_activity_t act,
         _pd_germ_clear(G);
         return status;
     }
-    if (flags & PD_LOCAL_ONLY_Z3) {
-        if (value_step(act, G, x))
-            goto cleanup;
-        goto z3;
-    }
-    if (first_order(act, G, x, &status, err) || status != PD_OK)
+    if (value_step(act, G, x))
         goto cleanup;
+    _pd_germ_lowest(L, G);
+    have_L = 1;
+    if (flags & PD_LOCAL_ONLY_Z3)
+        goto z3;
+
+    /* the linear lowest forms: the guards with a non-zero gradient */
+    d = _fmpq_vec_init(FLINT_MAX(n, 1));
+    y = _fmpq_vec_init(FLINT_MAX(G->k, 1));
+    lin = flint_malloc(FLINT_MAX(G->k, 1) * sizeof(slong));
+    for (j = 0; j < G->k; j++) {
+        for (i = 0; i < n; i++)
+            if (!fmpq_is_zero(fmpq_mat_entry(G->A, j, i)))
+                break;
+        if (i < n)
+            lin[nlin++] = j;
+    }
+    if (nlin > 0) {
+        fmpq_mat_t B;
+        int ne;
+        fmpq_mat_init(B, nlin, n);
+        for (j = 0; j < nlin; j++)
+            for (i = 0; i < n; i++)
+                fmpq_set(fmpq_mat_entry(B, j, i), fmpq_mat_entry(G->A, lin[j], i));
+        status = pd_cone_open(&ne, d, y, B, err);
+        fmpq_mat_clear(B);
+        if (status != PD_OK)
+            goto cleanup;
+        if (!ne) {
+            /* Gordan: no d makes the linear forms positive */
+            for (j = 0; j < nlin; j++)
+                fmpq_set(act->mult + G->idx[lin[j]], y + j);
+            decide(act, PD_FALSE, PD_STEP_GORDAN, nlin == G->k
+                   ? "the linear lowest forms have an empty open cone (Gordan multipliers)"
+                   : "the linear lowest forms alone have an empty open cone (Gordan multipliers)");
+            goto cleanup;
+        }
+        if (nlin == G->k) {
+            set_ray(act, x, d);
+            decide(act, PD_TRUE, PD_STEP_OPEN_CONE,
+                   "first order: a direction makes every tied guard increase");
+            goto cleanup;
+        }
+        have_d0 = 1;
+    }
+    /* one variable: complete */
+    {
+        slong v = single_variable(G);
+        if (v >= 0) {
+            one_variable(act, G, x, v);
+            goto cleanup;
+        }
+    }
     if (flags & PD_LOCAL_FIRST_ORDER) {
         decide(act, PD_UNKNOWN, PD_STEP_NONE, "first-order steps do not decide");
         goto cleanup;
     }
-
-    /* the linear hull of the closed cone {d : A d >= 0} */
-    d = _fmpq_vec_init(n);
-    basis = _fmpq_vec_init(n * n);
-    eq = flint_calloc(G->k, sizeof(int));
-    status = _pd_cone_relint(eq, d, G->A, err);
-    if (status != PD_OK)
-        goto cleanup;
-    {
-        slong ne = 0, c;
-        fmpq_mat_t AE;
-        for (j = 0; j < G->k; j++)
-            ne += eq[j];
-        fmpq_mat_init(AE, ne, n);
-        for (j = 0, c = 0; j < G->k; j++)
-            if (eq[j]) {
-                for (i = 0; i < n; i++)
-                    fmpq_set(fmpq_mat_entry(AE, c, i), fmpq_mat_entry(G->A, j, i));
-                c++;
-            }
-        _pd_nullspace(basis, &r, AE);
-        fmpq_mat_clear(AE);
-    }
-    if (r == 1) {
-        /* every ray lies in the cone, so it is +v or -v: decide both */
-        fmpq_poly_struct *ray = flint_malloc(n * sizeof(fmpq_poly_struct));
-        slong wit[2] = {-1, -1}, s;
-        for (i = 0; i < n; i++)
-            fmpq_poly_init(ray + i);
-        for (s = 0; s < 2; s++) {
-            for (i = 0; i < n; i++) {
-                fmpq_poly_zero(ray + i);
-                fmpq_poly_set_coeff_fmpq(ray + i, 1, basis + i);
-                if (s == 1)
-                    fmpq_poly_neg(ray + i, ray + i);
-            }
-            for (j = 0; j < G->k && wit[s] < 0; j++)
-                if (_pd_germ_curve_sign(NULL, G->h + j, ray, G->ctx) <= 0)
-                    wit[s] = G->idx[j];
-            if (wit[s] < 0) {
-                for (i = 0; i < n; i++)
-                    fmpq_set(d + i, basis + i);
-                if (s == 1)
-                    for (i = 0; i < n; i++)
-                        fmpq_neg(d + i, d + i);
-                break;
-            }
-        }
-        for (i = 0; i < n; i++)
-            fmpq_poly_clear(ray + i);
-        flint_free(ray);
-        if (wit[0] < 0 || wit[1] < 0) {
-            set_ray(act, x, d);
-            decide(act, PD_TRUE, PD_STEP_CURVE,
-                   "a ray along which every tied guard is positive");
-        } else {
-            for (i = 0; i < n; i++)
-                fmpq_set(act->dir + i, basis + i);
-            act->witness = wit[0];
-            act->witness2 = wit[1];
-            decide(act, PD_FALSE, PD_STEP_CONE_LINE,
-                   "the first-order cone is a line and neither of its rays enters");
-        }
-        goto cleanup;
-    }
+    /* candidate directions */
     budget = lim->curve_budget;
-    status = _pd_ray_search(&found, d, G, lim, &budget, err);
+    status = _pd_direction_search(&found, d, L, have_d0 ? d : NULL, lim,
+                                  &budget, err);
     if (status != PD_OK)
         goto cleanup;
     if (found) {
         set_ray(act, x, d);
-        decide(act, PD_TRUE, PD_STEP_CURVE,
-               "a ray along which every tied guard is positive");
+        decide(act, PD_TRUE, PD_STEP_DIRECTION,
+               "a direction at which every lowest form of a tied guard is positive");
         goto cleanup;
     }
-    status = step_combination(&found, act, G, err);
+    /* a combination of the lowest forms <= 0 everywhere */
+    status = step_combination(&found, act, L, err);
     if (status != PD_OK || found)
         goto cleanup;
 z3:
-    status = step_z3(act, G, 1, flags, lim, "no ray found and none refuted", err);
+    status = step_z3(act, L, 1, flags, lim,
+                     "no direction found and none refuted", err);
 
 cleanup:
     if (d != NULL)
-        _fmpq_vec_clear(d, n);
-    if (basis != NULL)
-        _fmpq_vec_clear(basis, n * n);
-    flint_free(eq);
+        _fmpq_vec_clear(d, FLINT_MAX(n, 1));
+    if (y != NULL)
+        _fmpq_vec_clear(y, FLINT_MAX(G->k, 1));
+    flint_free(lin);
+    if (have_L)
+        _pd_germ_clear(L);
     _pd_germ_clear(G);
     if (status == PD_OK)
         status = self_check(act, g, k, x, ctx, err);

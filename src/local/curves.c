@@ -1,6 +1,7 @@
 /* curves.c: MATH.md 4 step 5, witness curves x + t v_1 + t^2 v_2 + ... with
    rational coefficients, found by weighted monomial curves and by an
-   order-by-order search guided by exact LPs; also candidate rays. */
+   order-by-order search guided by exact LPs; also candidate directions
+   for open ray activity. */
 #include "local-impl.h"
 #include <string.h>
 
@@ -452,58 +453,62 @@ pd_status_t _pd_curve_search(int *found, fmpq_poly_struct *curve,
     return PD_OK;
 }
 
-/* ---- candidate rays --------------------------------------------------- */
+/* ---- candidate directions for open ray activity ---------------------- */
 
-/* 1 if every h_j is positive along z = t d. */
-static int ray_ok(const _pd_germ_t G, const fmpq *d, fmpq_poly_struct *ray)
+int _pd_forms_positive(const _pd_germ_t L, const fmpq *d)
 {
-    slong i, j;
-    for (i = 0; i < G->n; i++) {
-        fmpq_poly_zero(ray + i);
-        fmpq_poly_set_coeff_fmpq(ray + i, 1, d + i);
+    slong n = L->n, i, j;
+    fmpq **ds = flint_malloc(FLINT_MAX(n, 1) * sizeof(fmpq *));
+    fmpq_t v;
+    int ok = 1;
+    fmpq_init(v);
+    for (i = 0; i < n; i++)
+        ds[i] = (fmpq *) d + i;
+    for (j = 0; j < L->k && ok; j++) {
+        if (n > 0)
+            fmpq_mpoly_evaluate_all_fmpq(v, L->h + j, ds, L->ctx);
+        else
+            fmpq_mpoly_get_fmpq(v, L->h + j, L->ctx);
+        ok = fmpq_sgn(v) > 0;
     }
-    for (j = 0; j < G->k; j++)
-        if (_pd_germ_curve_sign(NULL, G->h + j, ray, G->ctx) <= 0)
-            return 0;
-    return 1;
+    fmpq_clear(v);
+    flint_free(ds);
+    return ok;
 }
 
-pd_status_t _pd_ray_search(int *found, fmpq *d, const _pd_germ_t G,
-                           const pd_limits_t lim, slong *budget,
-                           pd_error_t err)
+/* A fixed-seed generator, so that answers do not depend on FLINT's. */
+static ulong lcg_next(ulong *s)
 {
-    slong n = G->n, k = G->k, i, q, len = 0, *ci = NULL;
-    fmpq *c = NULL, *cand = NULL, *grid = NULL;
-    fmpq_poly_struct *ray = NULL;
+    *s = *s * UWORD(6364136223846793005) + UWORD(1442695040888963407);
+    return *s >> 33;
+}
+
+pd_status_t _pd_direction_search(int *found, fmpq *d, const _pd_germ_t L,
+                                 const fmpq *d0, const pd_limits_t lim,
+                                 slong *budget, pd_error_t err)
+{
+    slong n = L->n, i, *ci = NULL, tries = 0;
+    fmpq *grid = NULL;
+    fmpq_t r;
+    ulong seed = 20240601;
     pd_status_t status = PD_OK;
 
     *found = 0;
     if (n == 0)
         return PD_OK;
-    ray = flint_malloc(n * sizeof(fmpq_poly_struct));
-    for (i = 0; i < n; i++)
-        fmpq_poly_init(ray + i);
-    c = _fmpq_vec_init(FLINT_MAX(k, 1));
-    status = _pd_candidates(&cand, &len, G->A, c, err);
-    if (status != PD_OK)
+    fmpq_init(r);
+    if (d0 != NULL && !_pd_qvec_is_zero(d0, n) && --*budget >= 0
+        && _pd_forms_positive(L, d0)) {
+        _pd_qvec_set(d, d0, n);
+        *found = 1;
         goto cleanup;
-    for (q = 0; q < len && !*found; q++) {
-        const fmpq *v = cand + q * n;
-        if (_pd_qvec_is_zero(v, n))
-            continue;
-        if (--*budget < 0)
-            goto cleanup;
-        if (ray_ok(G, v, ray)) {
-            _pd_qvec_set(d, v, n);
-            *found = 1;
-        }
     }
-    /* then a grid of directions (the first non-zero coordinate +-1) */
+    /* a grid of directions (the first non-zero coordinate +-1) */
     grid = _fmpq_vec_init(PD_GRID_LEN);
     for (i = 0; i < PD_GRID_LEN; i++)
         fmpq_set_str(grid + i, grid_str[i], 10);
     ci = flint_calloc(n, sizeof(slong));
-    while (!*found) {
+    for (;;) {
         slong first = -1;
         int ok = 1;
         for (i = 0; i < n; i++) {
@@ -516,12 +521,12 @@ pd_status_t _pd_ray_search(int *found, fmpq *d, const _pd_germ_t G,
         }
         if (first >= 0 && ok) {
             if (--*budget < 0)
-                break;
-            if (ray_ok(G, d, ray))
+                goto cleanup;
+            if (_pd_forms_positive(L, d)) {
                 *found = 1;
+                goto cleanup;
+            }
         }
-        if (*found)
-            break;
         for (i = 0; i < n; i++) {
             if (++ci[i] < PD_GRID_LEN)
                 break;
@@ -529,23 +534,37 @@ pd_status_t _pd_ray_search(int *found, fmpq *d, const _pd_germ_t G,
         }
         if (i == n)
             break;
-        if (pd_limits_expired(lim)) {
+    }
+    /* pseudo-random directions, and the same as perturbations of d0 */
+    while (--*budget >= 0) {
+        int shift = (d0 != NULL) && (tries & 1);
+        if ((++tries & 255) == 0 && pd_limits_expired(lim)) {
             status = pd_error_set(err, PD_ELIMIT, "time limit reached");
-            break;
+            goto cleanup;
+        }
+        for (i = 0; i < n; i++) {
+            fmpq_set_si(r, (slong) (lcg_next(&seed) % 41) - 20,
+                        1 + lcg_next(&seed) % 8);
+            if (shift) {
+                fmpz_mul_ui(fmpq_denref(r), fmpq_denref(r), 8);
+                fmpq_canonicalise(r);
+                fmpq_add(d + i, d0 + i, r);
+            } else {
+                fmpq_set(d + i, r);
+            }
+        }
+        if (!_pd_qvec_is_zero(d, n) && _pd_forms_positive(L, d)) {
+            *found = 1;
+            goto cleanup;
         }
     }
-    if (!*found)
-        _pd_qvec_zero(d, n);
 
 cleanup:
-    if (cand != NULL)
-        _fmpq_vec_clear(cand, len * n);
+    if (!*found)
+        _pd_qvec_zero(d, n);
     if (grid != NULL)
         _fmpq_vec_clear(grid, PD_GRID_LEN);
     flint_free(ci);
-    _fmpq_vec_clear(c, FLINT_MAX(k, 1));
-    for (i = 0; i < n; i++)
-        fmpq_poly_clear(ray + i);
-    flint_free(ray);
+    fmpq_clear(r);
     return status;
 }

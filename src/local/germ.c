@@ -90,6 +90,59 @@ cleanup:
     return status;
 }
 
+void _pd_lowest_form(fmpq_mpoly_t L, const fmpq_mpoly_t h,
+                     const fmpq_mpoly_ctx_t ctx)
+{
+    slong n = ctx->zctx->minfo->nvars, len = fmpq_mpoly_length(h, ctx), t, i, d;
+    slong m = -1;
+    ulong *e = flint_malloc(FLINT_MAX(n, 1) * sizeof(ulong));
+    fmpq_t c;
+    fmpq_init(c);
+    for (t = 0; t < len; t++) {
+        fmpq_mpoly_get_term_exp_ui(e, h, t, ctx);
+        for (i = 0, d = 0; i < n; i++)
+            d += (slong) e[i];
+        if (m < 0 || d < m)
+            m = d;
+    }
+    fmpq_mpoly_zero(L, ctx);
+    for (t = 0; t < len; t++) {
+        fmpq_mpoly_get_term_exp_ui(e, h, t, ctx);
+        for (i = 0, d = 0; i < n; i++)
+            d += (slong) e[i];
+        if (d == m) {
+            fmpq_mpoly_get_term_coeff_fmpq(c, h, t, ctx);
+            fmpq_mpoly_set_coeff_fmpq_ui(L, c, e, ctx);
+        }
+    }
+    fmpq_clear(c);
+    flint_free(e);
+}
+
+void _pd_germ_lowest(_pd_germ_t L, const _pd_germ_t G)
+{
+    slong j, k = G->k;
+    L->ctx = G->ctx;
+    L->n = G->n;
+    L->k = k;
+    L->kin = k;
+    L->affine = 1;
+    L->negative = -1;
+    L->zero = -1;
+    L->idx = flint_calloc(FLINT_MAX(k, 1), sizeof(slong));
+    L->h = flint_malloc(FLINT_MAX(k, 1) * sizeof(fmpq_mpoly_struct));
+    for (j = 0; j < FLINT_MAX(k, 1); j++)
+        fmpq_mpoly_init(L->h + j, G->ctx);
+    for (j = 0; j < k; j++) {
+        L->idx[j] = G->idx[j];
+        _pd_lowest_form(L->h + j, G->h + j, G->ctx);
+        if (fmpq_mpoly_total_degree_si(L->h + j, G->ctx) > 1)
+            L->affine = 0;
+    }
+    /* the linear part of h_j is its lowest form when non-zero */
+    fmpq_mat_init_set(L->A, G->A);
+}
+
 void _pd_germ_clear(_pd_germ_t G)
 {
     slong j;

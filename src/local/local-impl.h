@@ -28,6 +28,15 @@ pd_status_t _pd_germ_init(_pd_germ_t G, const fmpq_mpoly_struct *g, slong k,
                           pd_error_t err);
 void _pd_germ_clear(_pd_germ_t G);
 
+/* L = the lowest-degree homogeneous part of h (h != 0, h(0) = 0). */
+void _pd_lowest_form(fmpq_mpoly_t L, const fmpq_mpoly_t h,
+                     const fmpq_mpoly_ctx_t ctx);
+
+/* The germ of the lowest forms of G (MATH.md 5): L->h[j] is the lowest
+   form L_j of G->h[j] (same idx and A; L->affine says every L_j is
+   linear).  Cleared with _pd_germ_clear. */
+void _pd_germ_lowest(_pd_germ_t L, const _pd_germ_t G);
+
 /* Sign (-1, 0, 1) of the lowest non-zero coefficient of p(t); *order gets
    its power (-1 if p = 0). */
 int _pd_poly_low_sign(slong *order, const fmpq_poly_t p);
@@ -84,11 +93,16 @@ pd_status_t _pd_curve_search(int *found, fmpq_poly_struct *curve,
                              const _pd_germ_t G, const pd_limits_t lim,
                              slong *budget, pd_error_t err);
 
-/* Candidate rays for ray activity: *found = 1 and d when some ray z = t d
-   makes every h_j positive. */
-pd_status_t _pd_ray_search(int *found, fmpq *d, const _pd_germ_t G,
-                           const pd_limits_t lim, slong *budget,
-                           pd_error_t err);
+/* Open ray activity, candidate directions: L holds homogeneous forms
+   (_pd_germ_lowest); tries d0 (n entries, may be NULL), a grid of small
+   rational directions, then pseudo-random rational ones from a fixed
+   seed, while *budget lasts.  *found = 1 and d when every L_j(d) > 0. */
+pd_status_t _pd_direction_search(int *found, fmpq *d, const _pd_germ_t L,
+                                 const fmpq *d0, const pd_limits_t lim,
+                                 slong *budget, pd_error_t err);
+
+/* 1 if every form L->h[j] is positive at d. */
+int _pd_forms_positive(const _pd_germ_t L, const fmpq *d);
 
 /* The candidate first-order vectors of the curve search at one order: for
    rows a_j (pending guards) with constants c_j, vectors v making every
@@ -114,7 +128,8 @@ double _pd_now(void);
 #define PD_Z3_MAX_MS 5000
 
 /* Step 6 (Z3): *answer PD_TRUE / PD_FALSE / PD_UNKNOWN (reason filled).
-   ray = 0: the closure formula; ray = 1: some ray enters the set. */
+   ray = 0: the closure formula for G; ray = 1: G holds the lowest forms
+   (_pd_germ_lowest) and the formula is "exists d: every h_j(d) > 0". */
 pd_status_t _pd_z3_decide(pd_truth_t *answer, char *reason, size_t rlen,
                           const _pd_germ_t G, int ray, const pd_limits_t lim,
                           pd_error_t err);

@@ -107,6 +107,133 @@ static int multipliers_ok(const pd_activity_t act, const _pd_germ_t G, int stric
     return ok && any;
 }
 
+/* x negative at guard j (or g_j identically zero): the VALUE no. */
+static int value_refutes(const fmpq_mpoly_struct *g, slong k, slong j,
+                         const fmpq *x, const fmpq_mpoly_ctx_t ctx)
+{
+    slong n = ctx->zctx->minfo->nvars, i;
+    int ok;
+    fmpq_t v;
+    fmpq **xs;
+    if (j < 0 || j >= k)
+        return 0;
+    if (fmpq_mpoly_is_zero(g + j, ctx))
+        return 1;
+    xs = flint_malloc(FLINT_MAX(n, 1) * sizeof(fmpq *));
+    fmpq_init(v);
+    for (i = 0; i < n; i++)
+        xs[i] = (fmpq *) x + i;
+    if (n > 0)
+        fmpq_mpoly_evaluate_all_fmpq(v, g + j, xs, ctx);
+    else
+        fmpq_mpoly_get_fmpq(v, g + j, ctx);
+    ok = fmpq_sgn(v) < 0;
+    fmpq_clear(v);
+    flint_free(xs);
+    return ok;
+}
+
+/* Open ray activity (act->ray): the certificates of local.h on the lowest
+   forms L_j of the vanishing guards. */
+static int ray_verify(const pd_activity_t act, const fmpq_mpoly_struct *g,
+                      slong k, const fmpq *x, const fmpq_mpoly_ctx_t ctx,
+                      const _pd_germ_t G)
+{
+    slong n = G->n, i, j;
+    int ok = 0;
+    _pd_germ_t L;
+
+    if (act->active == PD_FALSE && act->step == PD_STEP_VALUE)
+        return value_refutes(g, k, act->witness, x, ctx);
+    if (G->negative >= 0 || G->zero >= 0)
+        return 0;
+    if (act->active == PD_TRUE && act->step == PD_STEP_VALUE)
+        return G->k == 0 && curve_certifies(act, g, k, x, ctx);
+    _pd_germ_lowest(L, G);
+    if (act->active == PD_TRUE) {
+        switch (act->step) {
+        case PD_STEP_OPEN_CONE:
+        case PD_STEP_DIRECTION:
+        case PD_STEP_ONE_VARIABLE:
+        {
+            fmpq_t c;
+            fmpq_init(c);
+            ok = n > 0 && !_pd_qvec_is_zero(act->dir, n)
+                 && _pd_forms_positive(L, act->dir)
+                 && curve_certifies(act, g, k, x, ctx);
+            /* the curve is the ray x + t dir */
+            for (i = 0; i < n && ok; i++) {
+                fmpq_poly_get_coeff_fmpq(c, act->curve + i, 1);
+                ok = fmpq_equal(c, act->dir + i);
+            }
+            fmpq_clear(c);
+            break;
+        }
+        default:
+            ok = 0;
+        }
+        goto cleanup;
+    }
+    if (act->active != PD_FALSE)
+        goto cleanup;
+    switch (act->step) {
+    case PD_STEP_GORDAN:
+    {
+        /* multipliers only on guards with a linear lowest form */
+        int lin_only = 1;
+        for (j = 0; j < G->k && lin_only; j++)
+            if (fmpq_sgn(act->mult + G->idx[j]) != 0
+                && fmpq_mpoly_total_degree_si(L->h + j, ctx) != 1)
+                lin_only = 0;
+        ok = lin_only && multipliers_ok(act, G, 0);
+        break;
+    }
+    case PD_STEP_ONE_VARIABLE:
+        ok = single_variable_dir(G, act->dir) >= 0
+             && act->witness >= 0 && act->witness < k
+             && act->witness2 >= 0 && act->witness2 < k
+             && ray_refutes(g, act->witness, x, act->dir, 1, n, ctx)
+             && ray_refutes(g, act->witness2, x, act->dir, -1, n, ctx);
+        break;
+    case PD_STEP_COMBINATION:
+    {
+        /* p = sum mult_j L_j over the vanishing guards; none elsewhere */
+        fmpq_mpoly_t p, q;
+        char *vanish = flint_calloc(FLINT_MAX(k, 1), 1);
+        int any = 0;
+        ok = 1;
+        fmpq_mpoly_init(p, ctx);
+        fmpq_mpoly_init(q, ctx);
+        for (j = 0; j < G->k; j++)
+            vanish[G->idx[j]] = 1;
+        for (j = 0; j < k && ok; j++) {
+            int sg = fmpq_sgn(act->mult + j);
+            if (sg < 0 || (sg > 0 && !vanish[j]))
+                ok = 0;
+        }
+        for (j = 0; j < G->k && ok; j++) {
+            const fmpq *y = act->mult + G->idx[j];
+            if (fmpq_sgn(y) <= 0)
+                continue;
+            any = 1;
+            fmpq_mpoly_scalar_mul_fmpq(q, L->h + j, y, ctx);
+            fmpq_mpoly_add(p, p, q, ctx);
+        }
+        ok = ok && any && _pd_combination_check(p, ctx);
+        fmpq_mpoly_clear(p, ctx);
+        fmpq_mpoly_clear(q, ctx);
+        flint_free(vanish);
+        break;
+    }
+    default:
+        ok = 0;
+    }
+
+cleanup:
+    _pd_germ_clear(L);
+    return ok;
+}
+
 int pd_activity_verify(const pd_activity_t act, const fmpq_mpoly_struct *g,
                        slong k, const fmpq *x, const fmpq_mpoly_ctx_t ctx)
 {
@@ -120,6 +247,12 @@ int pd_activity_verify(const pd_activity_t act, const fmpq_mpoly_struct *g,
         _pd_germ_clear(G);
         return 0;
     }
+    if (act->ray) {
+        ok = ray_verify(act, g, k, x, ctx, G);
+        goto cleanup;
+    }
+    if (act->step == PD_STEP_DIRECTION || act->step == PD_STEP_GORDAN)
+        goto cleanup;               /* open ray activity only */
     if (act->active == PD_TRUE && act->step != PD_STEP_NLQSAT) {
         ok = curve_certifies(act, g, k, x, ctx);
         if (ok && act->step == PD_STEP_VALUE)
@@ -136,8 +269,7 @@ int pd_activity_verify(const pd_activity_t act, const fmpq_mpoly_struct *g,
         if (ok && act->step == PD_STEP_ONE_VARIABLE)
             ok = single_variable_dir(G, act->dir) >= 0;
         if (act->step == PD_STEP_CLOSED_CONE || act->step == PD_STEP_AFFINE
-            || act->step == PD_STEP_COMBINATION || act->step == PD_STEP_CONE_LINE
-            || act->step == PD_STEP_NONE)
+            || act->step == PD_STEP_COMBINATION || act->step == PD_STEP_NONE)
             ok = 0;
         goto cleanup;
     }
@@ -224,50 +356,6 @@ int pd_activity_verify(const pd_activity_t act, const fmpq_mpoly_struct *g,
         flint_free(C);
         fmpq_mpoly_clear(p, ctx);
         fmpq_mpoly_clear(q, ctx);
-        break;
-    }
-    case PD_STEP_CONE_LINE:
-    {
-        /* the implicit equalities of {d : A d >= 0} have rank n - 1 and
-           v spans their kernel; both rays are refuted */
-        int *eq = flint_calloc(FLINT_MAX(G->k, 1), sizeof(int));
-        fmpq *d = _fmpq_vec_init(FLINT_MAX(n, 1));
-        fmpq *basis = _fmpq_vec_init(FLINT_MAX(n * n, 1));
-        slong r, ne = 0, c;
-        ok = act->ray && G->negative < 0 && G->zero < 0 && n >= 1
-             && !_pd_qvec_is_zero(act->dir, n)
-             && _pd_cone_relint(eq, d, G->A, NULL) == PD_OK;
-        if (ok) {
-            fmpq_mat_t AE;
-            fmpq_t t;
-            for (j = 0; j < G->k; j++)
-                ne += eq[j];
-            fmpq_mat_init(AE, ne, n);
-            for (j = 0, c = 0; j < G->k; j++)
-                if (eq[j]) {
-                    for (i = 0; i < n; i++)
-                        fmpq_set(fmpq_mat_entry(AE, c, i), fmpq_mat_entry(G->A, j, i));
-                    c++;
-                }
-            _pd_nullspace(basis, &r, AE);
-            fmpq_init(t);
-            ok = r == 1;
-            for (j = 0; j < ne && ok; j++) {
-                fmpq_zero(t);
-                for (i = 0; i < n; i++)
-                    fmpq_addmul(t, fmpq_mat_entry(AE, j, i), act->dir + i);
-                ok = fmpq_is_zero(t);
-            }
-            fmpq_clear(t);
-            fmpq_mat_clear(AE);
-        }
-        ok = ok && act->witness >= 0 && act->witness < k
-             && act->witness2 >= 0 && act->witness2 < k
-             && ray_refutes(g, act->witness, x, act->dir, 1, n, ctx)
-             && ray_refutes(g, act->witness2, x, act->dir, -1, n, ctx);
-        flint_free(eq);
-        _fmpq_vec_clear(d, FLINT_MAX(n, 1));
-        _fmpq_vec_clear(basis, FLINT_MAX(n * n, 1));
         break;
     }
     default:

@@ -1,6 +1,7 @@
 /* z3.c: MATH.md 4 step 6, the complete fallback: Z3's nlqsat on the closed
    formula "for all e > 0 there is z with |z|^2 < e and every h_j(z) > 0"
-   (DEPENDENCIES.md 3.4), and the existential formula for ray activity.
+   (DEPENDENCIES.md 3.4), and the existential formula "some d makes every
+   lowest form positive" for open ray activity (MATH.md 5).
    Pitfalls handled: an error handler (Z3 exits otherwise), tactics, solvers
    and params inc_ref'ed at once, rlimit rather than a timeout, and the
    reason of every `unknown` reported. */
@@ -68,28 +69,6 @@ static Z3_ast z3_poly(Z3_context z, const fmpq_mpoly_t h, Z3_ast *v,
     return r;
 }
 
-/* The degree-m homogeneous part of h. */
-static void homogeneous_part(fmpq_mpoly_t r, const fmpq_mpoly_t h, slong m,
-                             const fmpq_mpoly_ctx_t ctx)
-{
-    slong n = ctx->zctx->minfo->nvars, len = fmpq_mpoly_length(h, ctx), t, i, d;
-    ulong *e = flint_malloc(FLINT_MAX(n, 1) * sizeof(ulong));
-    fmpq_t c;
-    fmpq_init(c);
-    fmpq_mpoly_zero(r, ctx);
-    for (t = 0; t < len; t++) {
-        fmpq_mpoly_get_term_exp_ui(e, h, t, ctx);
-        for (i = 0, d = 0; i < n; i++)
-            d += (slong) e[i];
-        if (d == m) {
-            fmpq_mpoly_get_term_coeff_fmpq(c, h, t, ctx);
-            fmpq_mpoly_set_coeff_fmpq_ui(r, c, e, ctx);
-        }
-    }
-    fmpq_clear(c);
-    flint_free(e);
-}
-
 static Z3_tactic z3_tactic(Z3_context z, const char *name)
 {
     Z3_tactic t = Z3_mk_tactic(z, name);
@@ -102,7 +81,7 @@ pd_status_t _pd_z3_decide(pd_truth_t *answer, char *reason, size_t rlen,
                           const _pd_germ_t G, int ray, const pd_limits_t lim,
                           pd_error_t err)
 {
-    slong n = G->n, k = G->k, i, j, m;
+    slong n = G->n, k = G->k, i, j;
     Z3_config cfg;
     Z3_context z;
     Z3_sort real;
@@ -158,38 +137,10 @@ pd_status_t _pd_z3_decide(pd_truth_t *answer, char *reason, size_t rlen,
                                      Z3_mk_implies(z, Z3_mk_gt(z, eps, zero), ex));
         tac = z3_tactic(z, "nlqsat");
     } else {
-        /* exists d: for every j the first non-zero homogeneous part of h_j
-           at d is positive (quantifier-free in d) */
-        fmpq_mpoly_t hp;
-        fmpq_mpoly_init(hp, G->ctx);
-        for (j = 0; j < k; j++) {
-            slong deg = fmpq_mpoly_total_degree_si(G->h + j, G->ctx);
-            Z3_ast *alt = flint_malloc(FLINT_MAX(deg, 1) * sizeof(Z3_ast));
-            Z3_ast *zeros = flint_malloc(FLINT_MAX(deg, 1) * sizeof(Z3_ast));
-            slong na = 0;
-            for (m = 1; m <= deg; m++) {
-                Z3_ast pm, pos;
-                homogeneous_part(hp, G->h + j, m, G->ctx);
-                if (fmpq_mpoly_is_zero(hp, G->ctx))
-                    continue;
-                pm = z3_poly(z, hp, v, G->ctx, real);
-                pos = Z3_mk_gt(z, pm, zero);
-                if (na == 0) {
-                    alt[na] = pos;
-                } else {
-                    Z3_ast both[2];
-                    both[0] = Z3_mk_and(z, (unsigned) na, zeros);
-                    both[1] = pos;
-                    alt[na] = Z3_mk_and(z, 2, both);
-                }
-                zeros[na] = Z3_mk_eq(z, pm, zero);
-                na++;
-            }
-            conj[j] = na == 0 ? Z3_mk_false(z) : Z3_mk_or(z, (unsigned) na, alt);
-            flint_free(alt);
-            flint_free(zeros);
-        }
-        fmpq_mpoly_clear(hp, G->ctx);
+        /* exists d: every lowest form h_j(d) > 0 (G holds the lowest
+           forms; quantifier-free in d) */
+        for (j = 0; j < k; j++)
+            conj[j] = Z3_mk_gt(z, z3_poly(z, G->h + j, v, G->ctx, real), zero);
         formula = k == 0 ? Z3_mk_true(z) : Z3_mk_and(z, (unsigned) k, conj);
         t1 = z3_tactic(z, "simplify");
         t2 = z3_tactic(z, "purify-arith");

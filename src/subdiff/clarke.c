@@ -325,8 +325,8 @@ static void _pd_enum_cut(_pd_enum_struct *E, slong node, pd_step_t step,
 }
 
 /* A complete pattern: its gradient, essential activity (MATH.md 4) and,
-   unless refuted, ray activity (MATH.md 5).  fo, d: the first-order state
-   of the pattern (see _pd_enum_rec). */
+   unless refuted, open ray activity (MATH.md 5).  fo, d: the first-order
+   state of the pattern (see _pd_enum_rec). */
 static pd_status_t _pd_enum_leaf(_pd_enum_struct *E, int fo, const fmpz *d,
                                  pd_error_t err)
 {
@@ -362,12 +362,15 @@ static pd_status_t _pd_enum_leaf(_pd_enum_struct *E, int fo, const fmpz *d,
         na += E->row_affine[i];
 
     if (fo) {
-        /* MATH.md 4, step 1; the ray x + t d also makes it ray-active. */
+        /* MATH.md 4, step 1.  Every row is then a non-zero gradient, so
+           the lowest form of every tied guard is the linear form
+           grad g_j(x).d, positive at d: open-ray-active too. */
         _pd_activity_set_ray(p->activity, E, d);
         _pd_activity_set_ray(p->ray, E, d);
         p->ray->ray = 1;
     } else if (na == k) {
-        /* Step 3: affine guards with an empty open cone; Gordan vector. */
+        /* Step 3: affine guards with an empty open cone; Gordan vector.
+           Not essentially active, so not open-ray-active either. */
         fmpq_mat_t A;
         int ne;
         pd_activity_fit(p->activity, E->n, k, 0);
@@ -391,7 +394,8 @@ static pd_status_t _pd_enum_leaf(_pd_enum_struct *E, int fo, const fmpz *d,
                                          pd_piece_ctx(E->pc), E->lim, 0, err));
     }
     if (p->activity->active == PD_UNKNOWN && p->ray->active == PD_TRUE) {
-        /* A ray that enters the region is a witness curve (step 5). */
+        /* The ray x + t d of an open-ray-activity certificate enters the
+           region (L_j(d) > 0 for every tied guard): a witness curve. */
         slong j;
         pd_activity_fit(p->activity, E->n, k, 0);
         p->activity->active = PD_TRUE;
@@ -717,7 +721,9 @@ static pd_status_t _pd_clarke_sets(pd_clarke_t C, pd_error_t err)
     if (C->outer->len == 1)
         pd_ptset_set(C->vertices, C->outer);
 
-    /* Differentiable iff every ray-active piece has the same gradient. */
+    /* MATH.md 5: differentiable iff every open-ray-active piece has the
+       same gradient (the directions whose ray enters an open-ray-active
+       piece are open and dense, and f'(x; .) is continuous). */
     C->differentiable = PD_UNKNOWN;
     for (i = 0; i < C->npieces; i++) {
         pd_clarke_piece_struct *p = C->pieces + i;
@@ -732,10 +738,11 @@ static pd_status_t _pd_clarke_sets(pd_clarke_t C, pd_error_t err)
             goto cleanup;
         }
     }
-    /* The pieces whose ray activity is not refuted: some of them are
-       ray-active (rays in an open dense set of directions enter regions).
-       If they all share one gradient, f is differentiable with it, even
-       when it is not known which of them the rays enter. */
+    /* The pieces whose open ray activity is not refuted: some of them
+       are open-ray-active (there is at least one, the directions above
+       being dense).  If they all share one gradient, f is differentiable
+       with it, even when it is not known which of them are; an undecided
+       piece with another gradient leaves the answer undecided. */
     cand = -1;
     for (i = 0; i < C->npieces; i++) {
         pd_clarke_piece_struct *p = C->pieces + i;
