@@ -775,8 +775,8 @@ static int tour_cusp(demo_out_t o)
            "the cusp, arbitrarily close to it, the gradient is that of y - x^2,\n"
            "so the Clarke set is a segment.  \"The Clarke set is a point\" means\n"
            "*strictly* differentiable; pathdiff decides differentiability\n"
-           "separately, from the pieces that rays enter.  The frameworks:\n"
-           "\n");
+           "separately, from the pieces that open cones of rays enter.  The\n"
+           "frameworks:\n\n");
     show_ad_table(o, ad, nconv, S);
     say(o, "\nNext: pathdiff demo curve\n");
     json_scene(o, "relu(y - x^2) - relu(y - 2*x^2) at (0, 0)", S, ad, nconv);
