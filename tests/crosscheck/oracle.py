@@ -918,9 +918,6 @@ class Fail(Exception):
 # reported on every run, failing only with PD_CROSSCHECK_STRICT=1 so that
 # `make check` stays usable meanwhile.  Remove an entry once it is fixed.
 KNOWN = {
-    'classic two-sided cusp relu(y+x^2)-relu(y-x^2)':
-        'pathdiff: differentiable false at (0,0); a piece that a ray enters only along '
-        'directions orthogonal to its gradient difference does not break differentiability',
 }
 
 
