@@ -1,4 +1,4 @@
-/* activity.c: essential activity and ray activity at a point, deciding in
+/* activity.c: essential activity and open ray activity at a point, deciding in
    the order of MATH.md 4 and recording the step and its certificate. */
 #include "local-impl.h"
 #include <stdio.h>
