@@ -64,9 +64,9 @@ void pd_judgement_clear(pd_judgement_t J)
     fmpq_clear(J->clarke_offset);
 }
 
-/* 1 if v is the gradient of a piece that is not refuted and whose ray
-   activity is not refuted: if f is differentiable at x, its gradient is
-   among these (MATH.md 5). */
+/* 1 if v is the gradient of a piece whose open ray activity is not
+   refuted: if f is differentiable at x, its gradient is that of every
+   open-ray-active piece, and there is one (docs/math.md 5). */
 static int _pd_is_candidate_gradient(const pd_clarke_t C, const fmpq *v)
 {
     slong i;
