@@ -219,13 +219,7 @@ int pd_cmd_ad(int argc, char **argv)
         pd_json_str(J, s);
         flint_free(s);
         pd_json_key(J, "tied");
-        pd_json_arr_begin(J);
-        for (k = 0; k < R->ntied; k++) {
-            char *name = pd_prog_node_name(P, R->tied[k]);
-            pd_json_str(J, name);
-            flint_free(name);
-        }
-        pd_json_arr_end(J);
+        pd_json_node_names(J, P, R->tied, R->ntied);
         pd_json_obj_end(J);
         pd_cli_print_json(pd_json_get_str(J));
         pd_json_clear(J);

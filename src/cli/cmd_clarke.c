@@ -189,26 +189,11 @@ static void json_choices(pd_json_t J, const pd_prog_t P, const pd_clarke_t C,
     pd_json_arr_end(J);
 }
 
-static void json_guards(pd_json_t J, const pd_prog_t P, const slong *gnode,
-                        slong k)
-{
-    slong j;
-    pd_json_arr_begin(J);
-    for (j = 0; j < k; j++) {
-        char *name = pd_prog_node_name(P, gnode[j]);
-        pd_json_str(J, name);
-        flint_free(name);
-    }
-    pd_json_arr_end(J);
-}
-
 static void json_guard_name(pd_json_t J, const pd_prog_t P, const slong *gnode,
                             slong k, slong j)
 {
     if (j >= 0 && j < k) {
-        char *name = pd_prog_node_name(P, gnode[j]);
-        pd_json_str(J, name);
-        flint_free(name);
+        pd_json_node_name(J, P, gnode[j]);
     } else {
         pd_json_null(J);
     }
@@ -232,14 +217,14 @@ static void json_certificate(pd_json_t J, const pd_prog_t P,
         pd_json_key(J, "direction");
         pd_json_fmpq_vec(J, act->dir, act->n);
         pd_json_key(J, "guards");
-        json_guards(J, P, gnode, k);
+        pd_json_node_names(J, P, gnode, k);
         break;
     case PD_STEP_CLOSED_CONE:
     case PD_STEP_AFFINE:
     case PD_STEP_COMBINATION:
     case PD_STEP_GORDAN:
         pd_json_key(J, "guards");
-        json_guards(J, P, gnode, k);
+        pd_json_node_names(J, P, gnode, k);
         pd_json_key(J, "multipliers");
         if (act->mult != NULL)
             pd_json_fmpq_vec(J, act->mult, k);
@@ -316,13 +301,7 @@ static void json_document(pd_json_t J, const pd_prog_t P, const pd_field_t F,
     pd_json_key(J, "value");
     pd_json_fmpq(J, C->value);
     pd_json_key(J, "tied");
-    pd_json_arr_begin(J);
-    for (i = 0; i < C->ntied; i++) {
-        char *name = pd_prog_node_name(P, C->tied[i]);
-        pd_json_str(J, name);
-        flint_free(name);
-    }
-    pd_json_arr_end(J);
+    pd_json_node_names(J, P, C->tied, C->ntied);
     pd_json_key(J, "differentiable");
     pd_json_truth(J, C->differentiable);
     if (C->differentiable == PD_TRUE) {
@@ -384,7 +363,7 @@ static void json_document(pd_json_t J, const pd_prog_t P, const pd_field_t F,
         pd_json_key(J, "certificate");
         pd_json_obj_begin(J);
         pd_json_key(J, "guards");
-        json_guards(J, P, c->guard_node, c->nguards);
+        pd_json_node_names(J, P, c->guard_node, c->nguards);
         pd_json_key(J, "multipliers");
         if (c->mult != NULL)
             pd_json_fmpq_vec(J, c->mult, c->nguards);

@@ -347,13 +347,7 @@ static void json_result(pd_json_t J, const pd_prog_t P, const pd_curve_t g,
         pd_json_key(J, "sample");
         pd_json_fmpq(J, I->sample);
         pd_json_key(J, "tied");
-        pd_json_arr_begin(J);
-        for (j = 0; j < I->ntied; j++) {
-            char *name = pd_prog_node_name(P, I->tied[j]);
-            pd_json_str(J, name);
-            flint_free(name);
-        }
-        pd_json_arr_end(J);
+        pd_json_node_names(J, P, I->tied, I->ntied);
         pd_json_key(J, "f");
         json_poly(J, I->f);
         pd_json_key(J, "df");
@@ -492,21 +486,9 @@ static void json_result(pd_json_t J, const pd_prog_t P, const pd_curve_t g,
             pd_json_key(J, "cause");
             pd_json_str(J, pd_curve_sample_cause_name(s->cause));
             pd_json_key(J, "tied_exact");
-            pd_json_arr_begin(J);
-            for (i = 0; i < s->ntied_exact; i++) {
-                char *name = pd_prog_node_name(P, s->tied_exact[i]);
-                pd_json_str(J, name);
-                flint_free(name);
-            }
-            pd_json_arr_end(J);
+            pd_json_node_names(J, P, s->tied_exact, s->ntied_exact);
             pd_json_key(J, "tied_ad");
-            pd_json_arr_begin(J);
-            for (i = 0; i < s->ntied_ad; i++) {
-                char *name = pd_prog_node_name(P, s->tied_ad[i]);
-                pd_json_str(J, name);
-                flint_free(name);
-            }
-            pd_json_arr_end(J);
+            pd_json_node_names(J, P, s->tied_ad, s->ntied_ad);
             pd_json_obj_end(J);
         }
         pd_json_arr_end(J);

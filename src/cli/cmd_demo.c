@@ -424,7 +424,6 @@ static void json_scene(demo_out_t o, const char *label, const demo_scene_t S,
     pd_json_struct *J = o->J;
     const pd_clarke_struct *C = S->F->clarke;
     slong i;
-    char *t;
     if (!o->json)
         return;
     pd_json_obj_begin(J);
@@ -441,9 +440,7 @@ static void json_scene(demo_out_t o, const char *label, const demo_scene_t S,
     for (i = 0; i < S->P->len; i++) {
         if (!pd_eval_is_tied(S->ev, i))
             continue;
-        t = pd_prog_node_name(S->P, i);
-        pd_json_str(J, t);
-        flint_free(t);
+        pd_json_node_name(J, S->P, i);
     }
     pd_json_arr_end(J);
     pd_json_key(J, "differentiable");

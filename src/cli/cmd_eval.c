@@ -103,9 +103,7 @@ int pd_cmd_eval(int argc, char **argv)
         pd_json_arr_begin(J);
         for (k = 0; k < P->len; k++)
             if (pd_eval_is_tied(ev, k)) {
-                char *name = pd_prog_node_name(P, k);
-                pd_json_str(J, name);
-                flint_free(name);
+                pd_json_node_name(J, P, k);
             }
         pd_json_arr_end(J);
         pd_json_obj_end(J);

@@ -46,18 +46,6 @@ static const char *verify_usage =
     "is invalid, 2 bad input or usage, 3 a limit was reached, 4 some verdict\n"
     "stayed undecided.\n";
 
-static void json_names(pd_json_t J, const pd_prog_t P, const slong *v, slong n)
-{
-    slong k;
-    pd_json_arr_begin(J);
-    for (k = 0; k < n; k++) {
-        char *s = pd_prog_node_name(P, v[k]);
-        pd_json_str(J, s);
-        flint_free(s);
-    }
-    pd_json_arr_end(J);
-}
-
 static void json_ptset(pd_json_t J, const pd_ptset_t S)
 {
     slong i;
@@ -258,10 +246,10 @@ int pd_cmd_verify(int argc, char **argv)
             pd_json_key(J, "convention_output");
             pd_json_fmpq_vec(J, R->conv, n);
             pd_json_key(J, "tied");
-            json_names(J, P, R->tied_exact, R->ntied_exact);
+            pd_json_node_names(J, P, R->tied_exact, R->ntied_exact);
             if (R->has_float) {
                 pd_json_key(J, "tied_float");
-                json_names(J, P, R->tied_float, R->ntied_float);
+                pd_json_node_names(J, P, R->tied_float, R->ntied_float);
             }
             pd_json_key(J, "differentiable");
             if (R->sets)

@@ -166,6 +166,23 @@ void pd_json_raw(pd_json_t J, const char *text)
     puts_(J, text);
 }
 
+void pd_json_node_name(pd_json_t J, const pd_prog_t P, slong i)
+{
+    char *name = pd_prog_node_name(P, i);
+    pd_json_str(J, name);
+    flint_free(name);
+}
+
+void pd_json_node_names(pd_json_t J, const pd_prog_t P, const slong *nodes,
+                        slong n)
+{
+    slong k;
+    pd_json_arr_begin(J);
+    for (k = 0; k < n; k++)
+        pd_json_node_name(J, P, nodes[k]);
+    pd_json_arr_end(J);
+}
+
 const char *pd_json_get_str(const pd_json_t J)
 {
     return J->s;

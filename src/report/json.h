@@ -38,6 +38,12 @@ void pd_json_truth(pd_json_t J, pd_truth_t t);     /* true/false/null    */
 void pd_json_null(pd_json_t J);
 void pd_json_raw(pd_json_t J, const char *text);   /* pre-formatted value */
 
+/* Node i of P by its report name (pd_prog_node_name), and an array of
+   the names of nodes[0..n). */
+void pd_json_node_name(pd_json_t J, const pd_prog_t P, slong i);
+void pd_json_node_names(pd_json_t J, const pd_prog_t P, const slong *nodes,
+                        slong n);
+
 /* The document (owned by J). */
 const char *pd_json_get_str(const pd_json_t J);
 
