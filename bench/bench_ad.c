@@ -7,71 +7,13 @@
 #include <flint/fmpq.h>
 #include "pathdiff.h"
 #include "pathdiff/ad.h"
+#include "benchlib.h"
 
 static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-/* An MLP with ReLU between layers, weights and biases random dyadics
-   k / 256 with |k| <= 128, matrix products summed left to right as the
-   parser lowers them; the output is the sum of the last layer. */
-static void build_mlp(pd_prog_t P, const slong *sizes, slong nlayers,
-                      flint_rand_t st)
-{
-    slong *h, *z, l, i, j, n0 = sizes[0];
-    fmpq_t c;
-    char name[32];
-    fmpq_init(c);
-    h = flint_malloc(sizeof(slong) * 1024);
-    z = flint_malloc(sizeof(slong) * 1024);
-    for (i = 0; i < n0; i++) {
-        snprintf(name, sizeof name, "x%ld", (long) (i + 1));
-        h[i] = pd_prog_add_input(P, name, 0, 0, NULL);
-    }
-    for (l = 0; l + 1 < nlayers; l++) {
-        for (i = 0; i < sizes[l + 1]; i++) {
-            slong acc = -1, args[2];
-            for (j = 0; j < sizes[l]; j++) {
-                slong w, m;
-                fmpq_set_si(c, (slong) n_randint(st, 257) - 128, 256);
-                w = pd_prog_add_const(P, c, 0, 0, NULL);
-                args[0] = w;
-                args[1] = h[j];
-                m = pd_prog_add_node(P, PD_OP_MUL, 2, args, NULL, NULL, 0, 0, 0, NULL);
-                if (acc < 0)
-                    acc = m;
-                else {
-                    args[0] = acc;
-                    args[1] = m;
-                    acc = pd_prog_add_node(P, PD_OP_ADD, 2, args, NULL, NULL, 0, 0, 0, NULL);
-                }
-            }
-            fmpq_set_si(c, (slong) n_randint(st, 257) - 128, 256);
-            args[0] = acc;
-            args[1] = pd_prog_add_const(P, c, 0, 0, NULL);
-            acc = pd_prog_add_node(P, PD_OP_ADD, 2, args, NULL, NULL, 0, 0, 0, NULL);
-            if (l + 2 < nlayers)
-                acc = pd_prog_add_node(P, PD_OP_RELU, 1, &acc, NULL, NULL, 0, 0, 0, NULL);
-            z[i] = acc;
-        }
-        for (i = 0; i < sizes[l + 1]; i++)
-            h[i] = z[i];
-    }
-    {
-        slong acc = h[0], args[2];
-        for (i = 1; i < sizes[nlayers - 1]; i++) {
-            args[0] = acc;
-            args[1] = h[i];
-            acc = pd_prog_add_node(P, PD_OP_ADD, 2, args, NULL, NULL, 0, 0, 0, NULL);
-        }
-        pd_prog_set_output(P, acc);
-    }
-    flint_free(h);
-    flint_free(z);
-    fmpq_clear(c);
 }
 
 /* Seconds per call of f, repeated for at least 0.3 s. */
@@ -106,7 +48,7 @@ static void run(const char *label, const slong *sizes, slong nlayers)
     pd_prog_init(P);
     pd_conv_init(C);
     pd_error_init(err);
-    build_mlp(P, sizes, nlayers, st);
+    bench_build_mlp(P, sizes, nlayers, 256, st);
     xd = flint_malloc(n * sizeof(double));
     gd = flint_malloc(n * sizeof(double));
     xf = flint_malloc(n * sizeof(float));

@@ -16,5 +16,5 @@ tests_check_ad_CFLAGS = $(TEST_CFLAGS)
 tests_check_ad_LDADD = $(TEST_LIBS)
 # Benchmark (make bench): gradient/value and exact/double time ratios on MLPs.
 PD_BENCH += bench/bench_ad
-bench_bench_ad_SOURCES = bench/bench_ad.c
+bench_bench_ad_SOURCES = bench/bench_ad.c bench/benchlib.h bench/benchlib.c
 bench_bench_ad_LDADD = libpathdiff.la

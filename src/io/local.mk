@@ -12,5 +12,5 @@ tests_check_verify_CFLAGS = $(TEST_CFLAGS)
 tests_check_verify_LDADD = $(TEST_LIBS)
 # Benchmark (make bench): verify throughput on a 784-128-10 MLP.
 PD_BENCH += bench/bench_verify
-bench_bench_verify_SOURCES = bench/bench_verify.c
+bench_bench_verify_SOURCES = bench/bench_verify.c bench/benchlib.h bench/benchlib.c
 bench_bench_verify_LDADD = libpathdiff.la
