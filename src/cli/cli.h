@@ -58,6 +58,14 @@ const char *pd_cli_opt_value(int argc, char **argv, int *i, const char *name,
 int pd_cli_opt_once(const char *cmd, const char *name, const char **slot,
                     const char *v);
 
+/* If argv[*i] is the value option `name` ("--name V" or "--name=V"):
+   store V in *slot (once: a repeat is a usage error), set *rc to
+   PD_EXIT_OK or to the usage error printed (missing_msg when the value is
+   missing), and return 1.  Otherwise return 0 and leave everything alone. */
+int pd_cli_opt_take(int argc, char **argv, int *i, const char *cmd,
+                    const char *name, const char *missing_msg,
+                    const char **slot, int *rc);
+
 /* Read the value of --max-pieces for command cmd into *out: decimal digits
    only, no sign, no overflow; 0 means no bound.  Prints a usage error and
    returns PD_EXIT_USAGE otherwise. */

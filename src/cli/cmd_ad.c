@@ -68,8 +68,8 @@ static char *point_str(const pd_ad_result_t R, slong k)
 int pd_cmd_ad(int argc, char **argv)
 {
     const char *file = NULL, *at = NULL, *points = NULL, *conv = NULL;
-    const char *arith = NULL, *dirs = NULL, *v;
-    int json = 0, i, missing, rc = PD_EXIT_OK;
+    const char *arith = NULL, *dirs = NULL;
+    int json = 0, i, rc = PD_EXIT_OK;
     pd_points_t mode = PD_POINTS_EXACT;
     pd_prog_t P;
     pd_conv_t C;
@@ -90,35 +90,30 @@ int pd_cmd_ad(int argc, char **argv)
             return PD_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--at", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error("ad", "--at needs a point");
-            if ((rc = pd_cli_opt_once("ad", "--at", &at, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "ad", "--at",
+                                       "--at needs a point",
+                                       &at, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error("ad", "--points needs exact, float32 or float64");
-            if ((rc = pd_cli_opt_once("ad", "--points", &points, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "ad", "--points",
+                                       "--points needs exact, float32 or float64",
+                                       &points, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--convention", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error("ad", "--convention needs a name or rules");
-            if ((rc = pd_cli_opt_once("ad", "--convention", &conv, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "ad", "--convention",
+                                       "--convention needs a name or rules",
+                                       &conv, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--arith", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error("ad", "--arith needs float, double, mpfr:BITS or exact");
-            if ((rc = pd_cli_opt_once("ad", "--arith", &arith, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "ad", "--arith",
+                                       "--arith needs float, double, mpfr:BITS or exact",
+                                       &arith, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--direction", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error("ad", "--direction needs a vector");
-            if ((rc = pd_cli_opt_once("ad", "--direction", &dirs, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "ad", "--direction",
+                                       "--direction needs a vector",
+                                       &dirs, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error("ad", "unknown option '%s'", a);

@@ -614,10 +614,10 @@ static void text_document(const pd_prog_t P, const pd_field_t F, int field)
 int pd_cli_clarke_main(int argc, char **argv, int field)
 {
     const char *cmd = field ? "field" : "clarke";
-    const char *file = NULL, *at = NULL, *points = NULL, *v;
+    const char *file = NULL, *at = NULL, *points = NULL;
     const char *seen_maxp = NULL, *seen_timeout = NULL, *seen_budget = NULL;
     const char *seen_rlimit = NULL;
-    int json = 0, i, missing, rc = PD_EXIT_OK;
+    int json = 0, i, rc = PD_EXIT_OK;
     pd_points_t mode = PD_POINTS_EXACT;
     pd_prog_t P;
     pd_field_t F;
@@ -636,58 +636,52 @@ int pd_cli_clarke_main(int argc, char **argv, int field)
             return PD_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--at", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error(cmd, "--at needs a point");
-            if ((rc = pd_cli_opt_once(cmd, "--at", &at, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, cmd, "--at",
+                                       "--at needs a point",
+                                       &at, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error(cmd, "--points needs exact, float32 or float64");
-            if ((rc = pd_cli_opt_once(cmd, "--points", &points, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, cmd, "--points",
+                                       "--points needs exact, float32 or float64",
+                                       &points, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error(cmd, "--max-pieces needs a number");
-            if ((rc = pd_cli_opt_once(cmd, "--max-pieces", &seen_maxp, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, cmd, "--max-pieces",
+                                       "--max-pieces needs a number",
+                                       &seen_maxp, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-            if ((rc = pd_cli_parse_max_pieces(&lim->max_pieces, v, cmd)) != PD_EXIT_OK)
+            if ((rc = pd_cli_parse_max_pieces(&lim->max_pieces, seen_maxp, cmd)) != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--timeout", &missing)) != NULL
-                   || missing) {
+        } else if (pd_cli_opt_take(argc, argv, &i, cmd, "--timeout",
+                                       "--timeout needs seconds",
+                                       &seen_timeout, &rc)) {
             double s;
-            if (missing)
-                return pd_cli_usage_error(cmd, "--timeout needs seconds");
-            if ((rc = pd_cli_opt_once(cmd, "--timeout", &seen_timeout, v)) != PD_EXIT_OK)
+            if (rc != PD_EXIT_OK)
                 return rc;
-            s = strtod(v, &end);
-            if (*v == '\0' || *end != '\0' || !(s > 0))
-                return pd_cli_usage_error(cmd, "--timeout needs seconds > 0, not '%s'", v);
+            s = strtod(seen_timeout, &end);
+            if (*seen_timeout == '\0' || *end != '\0' || !(s > 0))
+                return pd_cli_usage_error(cmd, "--timeout needs seconds > 0, not '%s'", seen_timeout);
             lim->timeout = s;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--curve-budget", &missing)) != NULL
-                   || missing) {
+        } else if (pd_cli_opt_take(argc, argv, &i, cmd, "--curve-budget",
+                                       "--curve-budget needs a number",
+                                       &seen_budget, &rc)) {
             long n;
-            if (missing)
-                return pd_cli_usage_error(cmd, "--curve-budget needs a number");
-            if ((rc = pd_cli_opt_once(cmd, "--curve-budget", &seen_budget, v)) != PD_EXIT_OK)
+            if (rc != PD_EXIT_OK)
                 return rc;
-            n = strtol(v, &end, 10);
-            if (*v == '\0' || *end != '\0' || n < 0)
-                return pd_cli_usage_error(cmd, "--curve-budget needs a number >= 0, not '%s'", v);
+            n = strtol(seen_budget, &end, 10);
+            if (*seen_budget == '\0' || *end != '\0' || n < 0)
+                return pd_cli_usage_error(cmd, "--curve-budget needs a number >= 0, not '%s'", seen_budget);
             lim->curve_budget = n;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--z3-rlimit", &missing)) != NULL
-                   || missing) {
+        } else if (pd_cli_opt_take(argc, argv, &i, cmd, "--z3-rlimit",
+                                       "--z3-rlimit needs a number",
+                                       &seen_rlimit, &rc)) {
             unsigned long n;
-            if (missing)
-                return pd_cli_usage_error(cmd, "--z3-rlimit needs a number");
-            if ((rc = pd_cli_opt_once(cmd, "--z3-rlimit", &seen_rlimit, v)) != PD_EXIT_OK)
+            if (rc != PD_EXIT_OK)
                 return rc;
-            n = strtoul(v, &end, 10);
-            if (*v == '\0' || *v == '-' || *end != '\0')
-                return pd_cli_usage_error(cmd, "--z3-rlimit needs a number >= 0, not '%s'", v);
+            n = strtoul(seen_rlimit, &end, 10);
+            if (*seen_rlimit == '\0' || *seen_rlimit == '-' || *end != '\0')
+                return pd_cli_usage_error(cmd, "--z3-rlimit needs a number >= 0, not '%s'", seen_rlimit);
             lim->z3_rlimit = n;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error(cmd, "unknown option '%s'", a);

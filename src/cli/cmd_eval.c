@@ -24,8 +24,8 @@ static const char *eval_usage =
 
 int pd_cmd_eval(int argc, char **argv)
 {
-    const char *file = NULL, *at = NULL, *points = NULL, *v;
-    int json = 0, i, missing, rc = PD_EXIT_OK;
+    const char *file = NULL, *at = NULL, *points = NULL;
+    int json = 0, i, rc = PD_EXIT_OK;
     pd_points_t mode = PD_POINTS_EXACT;
     pd_prog_t P;
     pd_eval_t ev;
@@ -41,17 +41,15 @@ int pd_cmd_eval(int argc, char **argv)
             return PD_EXIT_OK;
         } else if (strcmp(a, "--json") == 0) {
             json = 1;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--at", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error("eval", "--at needs a point");
-            if ((rc = pd_cli_opt_once("eval", "--at", &at, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "eval", "--at",
+                                       "--at needs a point",
+                                       &at, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL
-                   || missing) {
-            if (missing)
-                return pd_cli_usage_error("eval", "--points needs exact, float32 or float64");
-            if ((rc = pd_cli_opt_once("eval", "--points", &points, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "eval", "--points",
+                                       "--points needs exact, float32 or float64",
+                                       &points, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error("eval", "unknown option '%s'", a);

@@ -94,8 +94,8 @@ static void text_ptset(const pd_ptset_t S)
 int pd_cmd_verify(int argc, char **argv)
 {
     const char *file = NULL, *data = NULL, *points = NULL, *conv = NULL;
-    const char *maxp = NULL, *tmo = NULL, *v;
-    int json = 0, strict = 0, i, missing, rc = PD_EXIT_OK;
+    const char *maxp = NULL, *tmo = NULL;
+    int json = 0, strict = 0, i, rc = PD_EXIT_OK;
     pd_points_t mode;
     pd_prog_t P;
     pd_conv_t C;
@@ -117,30 +117,30 @@ int pd_cmd_verify(int argc, char **argv)
             json = 1;
         } else if (strcmp(a, "--strict") == 0) {
             strict = 1;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--ad", &missing)) != NULL || missing) {
-            if (missing)
-                return pd_cli_usage_error("verify", "--ad needs a data file");
-            if ((rc = pd_cli_opt_once("verify", "--ad", &data, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "verify", "--ad",
+                                       "--ad needs a data file",
+                                       &data, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--points", &missing)) != NULL || missing) {
-            if (missing)
-                return pd_cli_usage_error("verify", "--points needs exact, float32 or float64");
-            if ((rc = pd_cli_opt_once("verify", "--points", &points, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "verify", "--points",
+                                       "--points needs exact, float32 or float64",
+                                       &points, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--convention", &missing)) != NULL || missing) {
-            if (missing)
-                return pd_cli_usage_error("verify", "--convention needs a name or rules");
-            if ((rc = pd_cli_opt_once("verify", "--convention", &conv, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "verify", "--convention",
+                                       "--convention needs a name or rules",
+                                       &conv, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--max-pieces", &missing)) != NULL || missing) {
-            if (missing)
-                return pd_cli_usage_error("verify", "--max-pieces needs a number");
-            if ((rc = pd_cli_opt_once("verify", "--max-pieces", &maxp, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "verify", "--max-pieces",
+                                       "--max-pieces needs a number",
+                                       &maxp, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
-        } else if ((v = pd_cli_opt_value(argc, argv, &i, "--timeout", &missing)) != NULL || missing) {
-            if (missing)
-                return pd_cli_usage_error("verify", "--timeout needs seconds");
-            if ((rc = pd_cli_opt_once("verify", "--timeout", &tmo, v)) != PD_EXIT_OK)
+        } else if (pd_cli_opt_take(argc, argv, &i, "verify", "--timeout",
+                                       "--timeout needs seconds",
+                                       &tmo, &rc)) {
+            if (rc != PD_EXIT_OK)
                 return rc;
         } else if (a[0] == '-' && a[1] != '\0') {
             return pd_cli_usage_error("verify", "unknown option '%s'", a);

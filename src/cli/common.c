@@ -131,3 +131,16 @@ bad:
     return pd_cli_usage_error(cmd, "--max-pieces needs a whole number "
                               ">= 0 (0: no bound), not '%s'", v);
 }
+
+int pd_cli_opt_take(int argc, char **argv, int *i, const char *cmd,
+                    const char *name, const char *missing_msg,
+                    const char **slot, int *rc)
+{
+    int missing;
+    const char *v = pd_cli_opt_value(argc, argv, i, name, &missing);
+    if (v == NULL && !missing)
+        return 0;
+    *rc = missing ? pd_cli_usage_error(cmd, "%s", missing_msg)
+                  : pd_cli_opt_once(cmd, name, slot, v);
+    return 1;
+}
